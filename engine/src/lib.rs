@@ -7,9 +7,21 @@
 //! simulated ones.
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod client;
+pub mod cmd;
+pub mod command;
+pub mod config;
+pub mod engine;
+pub mod glob;
 pub mod keyspace;
 pub mod resp;
+pub mod session;
+#[cfg(test)]
+pub mod testing;
 pub mod util;
+
+pub use engine::{Engine, EngineOptions};
+pub use session::{Session, Step};
 
 /// The time at which a command runs, read once per batch of commands by the driver.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -164,6 +164,11 @@ impl<'a> Locked<'a> {
         self.all
     }
 
+    /// True when no shard is locked (keyless commands).
+    pub fn is_empty(&self) -> bool {
+        self.guards.is_empty()
+    }
+
     fn shard_mut(&mut self, key: &[u8]) -> &mut Shard {
         let index = self.keyspace.shard_of(key);
         if self.all {

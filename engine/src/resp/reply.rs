@@ -55,10 +55,10 @@ impl Reply {
 
     /// An error line (`-ERR ...`). `text` includes the code (`ERR`, `WRONGTYPE`, ...); CR and
     /// LF are replaced by spaces as Redis does, so a reply can never break the framing.
-    pub fn error(&mut self, text: &str) {
+    pub fn error(&mut self, text: impl AsRef<[u8]>) {
         self.errors_written += 1;
         self.buf.put_u8(b'-');
-        for &b in text.as_bytes() {
+        for &b in text.as_ref() {
             self.buf.put_u8(if b == b'\r' || b == b'\n' { b' ' } else { b });
         }
         self.buf.put_slice(b"\r\n");

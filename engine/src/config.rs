@@ -1,0 +1,318 @@
+//! Server configuration: the parameters Ferrite has, their defaults, and how CONFIG GET/SET
+//! and the config file read and write them. Each parameter is a row with a getter and a
+//! setter, so CONFIG GET, CONFIG SET and the redis.conf reader share one definition.
+
+use crate::glob::glob_match;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub bind: Vec<String>,
+    pub port: u16,
+    pub requirepass: Option<Vec<u8>>,
+    pub databases: usize,
+    pub maxclients: u64,
+    pub loglevel: String,
+    pub logfile: String,
+    pub proto_max_bulk_len: u64,
+    pub client_query_buffer_limit: u64,
+    pub hz: u32,
+    /// Idle client timeout in seconds; 0 disables it.
+    pub timeout: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            bind: vec!["127.0.0.1".into()],
+            port: 6379,
+            requirepass: None,
+            databases: 16,
+            maxclients: 10_000,
+            loglevel: "notice".into(),
+            logfile: String::new(),
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1024 * 1024 * 1024,
+            hz: 10,
+            timeout: 0,
+        }
+    }
+}
+
+/// Why a value was refused; rendered into Redis's CONFIG SET error text by the caller.
+pub type SetError = String;
+
+struct Param {
+    name: &'static str,
+    /// Settable at runtime by CONFIG SET (all are settable from the file and command line).
+    mutable: bool,
+    get: fn(&Config) -> String,
+    set: fn(&mut Config, &str) -> Result<(), SetError>,
+}
+
+fn parse_int(value: &str) -> Result<i64, SetError> {
+    value.parse::<i64>().map_err(|_| "argument couldn't be parsed into an integer".to_string())
+}
+
+fn parse_bounded(value: &str, min: i64, max: i64) -> Result<i64, SetError> {
+    let n = parse_int(value)?;
+    if n < min || n > max {
+        return Err(format!("argument must be between {min} and {max} inclusive"));
+    }
+    Ok(n)
+}
+
+/// Parses a memory amount like Redis's `memtoull`: `1k` = 1000, `1kb` = 1024, likewise m/g.
+pub fn parse_memory(value: &str) -> Option<u64> {
+    let lower = value.to_ascii_lowercase();
+    let split = lower.find(|c: char| !c.is_ascii_digit() && c != '-').unwrap_or(lower.len());
+    let (digits, unit) = lower.split_at(split);
+    let multiplier: u64 = match unit {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1000 * 1000,
+        "mb" => 1024 * 1024,
+        "g" => 1000 * 1000 * 1000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    digits.parse::<u64>().ok()?.checked_mul(multiplier)
+}
+
+fn parse_memory_param(value: &str) -> Result<u64, SetError> {
+    parse_memory(value).ok_or_else(|| "argument must be a memory value".to_string())
+}
+
+static PARAMS: &[Param] = &[
+    Param {
+        name: "bind",
+        mutable: false,
+        get: |c| c.bind.join(" "),
+        set: |c, v| {
+            let addrs: Vec<String> = v.split_whitespace().map(str::to_string).collect();
+            if addrs.is_empty() {
+                return Err("Too many bind addresses specified.".into());
+            }
+            c.bind = addrs;
+            Ok(())
+        },
+    },
+    Param {
+        name: "port",
+        mutable: false,
+        get: |c| c.port.to_string(),
+        set: |c, v| {
+            c.port = parse_bounded(v, 0, 65535)? as u16;
+            Ok(())
+        },
+    },
+    Param {
+        name: "requirepass",
+        mutable: true,
+        get: |c| c.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default(),
+        set: |c, v| {
+            c.requirepass = if v.is_empty() { None } else { Some(v.as_bytes().to_vec()) };
+            Ok(())
+        },
+    },
+    Param {
+        name: "databases",
+        mutable: false,
+        get: |c| c.databases.to_string(),
+        set: |c, v| {
+            c.databases = parse_bounded(v, 1, i32::MAX as i64)? as usize;
+            Ok(())
+        },
+    },
+    Param {
+        name: "maxclients",
+        mutable: true,
+        get: |c| c.maxclients.to_string(),
+        set: |c, v| {
+            c.maxclients = parse_bounded(v, 1, u32::MAX as i64)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "loglevel",
+        mutable: true,
+        get: |c| c.loglevel.clone(),
+        set: |c, v| {
+            let v = v.to_ascii_lowercase();
+            if !["debug", "verbose", "notice", "warning", "nothing"].contains(&v.as_str()) {
+                return Err("argument(s) must be one of the following: debug, verbose, notice, warning, nothing".into());
+            }
+            c.loglevel = v;
+            Ok(())
+        },
+    },
+    Param {
+        name: "logfile",
+        mutable: false,
+        get: |c| c.logfile.clone(),
+        set: |c, v| {
+            c.logfile = v.to_string();
+            Ok(())
+        },
+    },
+    Param {
+        name: "proto-max-bulk-len",
+        mutable: true,
+        get: |c| c.proto_max_bulk_len.to_string(),
+        set: |c, v| {
+            let n = parse_memory_param(v)?;
+            if !(1024 * 1024..=i64::MAX as u64).contains(&n) {
+                return Err("argument must be between 1048576 and 9223372036854775807 inclusive".into());
+            }
+            c.proto_max_bulk_len = n;
+            Ok(())
+        },
+    },
+    Param {
+        name: "client-query-buffer-limit",
+        mutable: true,
+        get: |c| c.client_query_buffer_limit.to_string(),
+        set: |c, v| {
+            let n = parse_memory_param(v)?;
+            if !(1024 * 1024..=i64::MAX as u64).contains(&n) {
+                return Err("argument must be between 1048576 and 9223372036854775807 inclusive".into());
+            }
+            c.client_query_buffer_limit = n;
+            Ok(())
+        },
+    },
+    Param {
+        name: "hz",
+        mutable: true,
+        get: |c| c.hz.to_string(),
+        set: |c, v| {
+            // Redis clamps hz into 1..=500 rather than refusing.
+            c.hz = parse_int(v)?.clamp(1, 500) as u32;
+            Ok(())
+        },
+    },
+    Param {
+        name: "timeout",
+        mutable: true,
+        get: |c| c.timeout.to_string(),
+        set: |c, v| {
+            c.timeout = parse_bounded(v, 0, i32::MAX as i64)? as u64;
+            Ok(())
+        },
+    },
+];
+
+/// Errors of CONFIG SET, with Redis's texts.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    Unknown(String),
+    Immutable(String),
+    Invalid { name: String, reason: String },
+    Duplicate(String),
+}
+
+impl ConfigError {
+    pub fn message(&self) -> String {
+        match self {
+            ConfigError::Unknown(name) => format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'"),
+            ConfigError::Immutable(name) => {
+                format!("ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config")
+            }
+            ConfigError::Invalid { name, reason } => {
+                format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {reason}")
+            }
+            ConfigError::Duplicate(name) => {
+                format!("ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter")
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Every (name, value) whose name matches one of the glob `patterns`, each once, in table
+    /// order.
+    pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
+        PARAMS
+            .iter()
+            .filter(|p| patterns.iter().any(|pat| glob_match(pat, p.name.as_bytes(), true)))
+            .map(|p| (p.name, (p.get)(self)))
+            .collect()
+    }
+
+    /// Sets several parameters atomically: all or none (CONFIG SET semantics). `runtime`
+    /// refuses immutable parameters.
+    pub fn set_many(&mut self, pairs: &[(&str, &str)], runtime: bool) -> Result<(), ConfigError> {
+        let mut next = self.clone();
+        let mut seen: Vec<&'static str> = Vec::new();
+        for (name, value) in pairs {
+            let lower = name.to_ascii_lowercase();
+            let param = PARAMS.iter().find(|p| p.name == lower).ok_or_else(|| ConfigError::Unknown(name.to_string()))?;
+            if seen.contains(&param.name) {
+                return Err(ConfigError::Duplicate(param.name.into()));
+            }
+            seen.push(param.name);
+            if runtime && !param.mutable {
+                return Err(ConfigError::Immutable(param.name.into()));
+            }
+            (param.set)(&mut next, value).map_err(|reason| ConfigError::Invalid { name: param.name.into(), reason })?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Applies a redis.conf-style file's text: one `name value...` directive per line, `#`
+    /// comments, quoted arguments. Errors name the line, as Redis's loader does.
+    pub fn apply_file(&mut self, text: &str) -> Result<(), String> {
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let words = crate::resp::parse::split_args(line.as_bytes())
+                .ok_or_else(|| format!("line {}: unbalanced quotes in configuration line", number + 1))?;
+            let Some((name, rest)) = words.split_first() else { continue };
+            let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+            let value = rest.iter().map(|w| String::from_utf8_lossy(w).into_owned()).collect::<Vec<_>>().join(" ");
+            self.set_many(&[(&name, &value)], false).map_err(|e| {
+                let reason = match e {
+                    ConfigError::Unknown(_) => "Bad directive or wrong number of arguments".to_string(),
+                    ConfigError::Invalid { reason, .. } => reason,
+                    other => other.message(),
+                };
+                format!("*** FATAL CONFIG FILE ERROR *** line {}: >>> '{}' {}", number + 1, line, reason)
+            })?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_set_and_errors() {
+        let mut config = Config::default();
+        assert_eq!(config.get_matching(&[b"h?"]), vec![("hz", "10".to_string())]);
+        config.set_many(&[("hz", "600"), ("timeout", "5")], true).unwrap();
+        assert_eq!((config.hz, config.timeout), (500, 5));
+        let err = config.set_many(&[("timeout", "7"), ("hz", "abc")], true).unwrap_err();
+        assert_eq!(err.message(), "ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer");
+        assert_eq!(config.timeout, 5, "a failed CONFIG SET changes nothing");
+        assert_eq!(config.set_many(&[("nope", "1")], true).unwrap_err(), ConfigError::Unknown("nope".into()));
+        assert!(matches!(config.set_many(&[("port", "1")], true), Err(ConfigError::Immutable(_))));
+        config.set_many(&[("proto-max-bulk-len", "2mb")], true).unwrap();
+        assert_eq!(config.proto_max_bulk_len, 2 * 1024 * 1024);
+    }
+
+    #[test]
+    fn config_file() {
+        let mut config = Config::default();
+        config.apply_file("# comment\nport 7000\nrequirepass \"s3cr et\"\n\nbind 127.0.0.1 ::1\n").unwrap();
+        assert_eq!(config.port, 7000);
+        assert_eq!(config.requirepass.as_deref(), Some(&b"s3cr et"[..]));
+        assert_eq!(config.bind, vec!["127.0.0.1", "::1"]);
+        let err = config.apply_file("port 1\nbogus 1\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+}

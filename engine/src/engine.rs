@@ -1,0 +1,191 @@
+//! Server-wide state shared by every session: the keyspace, the configuration, the client
+//! registry and the counters INFO reports. Pure data: the driver passes time in and reads
+//! requests (shutdown, active expiry) out.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use futures_util::task::AtomicWaker;
+
+use crate::Now;
+use crate::client::ClientHandle;
+use crate::config::Config;
+use crate::keyspace::Keyspace;
+
+/// Keyspace shards: enough that many cores rarely meet on one lock.
+pub const SHARDS_DEFAULT: usize = 64;
+
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub total_connections_received: AtomicU64,
+    pub rejected_connections: AtomicU64,
+    pub total_commands_processed: AtomicU64,
+    pub total_error_replies: AtomicU64,
+    pub total_net_input_bytes: AtomicU64,
+    pub total_net_output_bytes: AtomicU64,
+}
+
+impl Stats {
+    pub fn reset(&self) {
+        for counter in [
+            &self.total_connections_received,
+            &self.rejected_connections,
+            &self.total_commands_processed,
+            &self.total_error_replies,
+            &self.total_net_input_bytes,
+            &self.total_net_output_bytes,
+        ] {
+            counter.store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+/// How SHUTDOWN asked the node to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShutdownMode {
+    Default,
+    Save,
+    NoSave,
+}
+
+/// What the driver needs to know to start an engine.
+pub struct EngineOptions {
+    pub config: Config,
+    /// Seeds the keyspace hashers and the run id; from the I/O environment's randomness.
+    pub seed: u64,
+    pub shards: usize,
+    /// Bytes of memory in use by the process, as the driver measures it (0 if unknown).
+    pub used_memory: fn() -> u64,
+    pub now: Now,
+    pub process_id: u32,
+    pub tcp_port: u16,
+}
+
+pub struct Engine {
+    pub keyspace: Keyspace,
+    config: RwLock<Config>,
+    /// Hot copies of config values read on every command.
+    pub proto_max_bulk_len: AtomicU64,
+    pub query_buffer_limit: AtomicU64,
+    pub auth_required: AtomicBool,
+    clients: Mutex<BTreeMap<u64, Arc<ClientHandle>>>,
+    next_client_id: AtomicU64,
+    pub stats: Stats,
+    pub started: Now,
+    pub run_id: String,
+    pub process_id: u32,
+    pub tcp_port: u16,
+    pub used_memory: fn() -> u64,
+    shutdown: Mutex<Option<ShutdownMode>>,
+    /// Woken when shutdown is requested.
+    pub shutdown_waker: AtomicWaker,
+}
+
+impl Engine {
+    pub fn new(options: EngineOptions) -> Engine {
+        let EngineOptions { config, seed, shards, used_memory, now, process_id, tcp_port } = options;
+        let mut run_id = String::with_capacity(40);
+        let mut state = seed;
+        while run_id.len() < 40 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            run_id.push_str(&format!("{:016x}", state));
+        }
+        run_id.truncate(40);
+        let engine = Engine {
+            keyspace: Keyspace::new(config.databases, shards, seed),
+            proto_max_bulk_len: AtomicU64::new(config.proto_max_bulk_len),
+            query_buffer_limit: AtomicU64::new(config.client_query_buffer_limit),
+            auth_required: AtomicBool::new(config.requirepass.is_some()),
+            config: RwLock::new(config),
+            clients: Mutex::new(BTreeMap::new()),
+            next_client_id: AtomicU64::new(1),
+            stats: Stats::default(),
+            started: now,
+            run_id,
+            process_id,
+            tcp_port,
+            used_memory,
+            shutdown: Mutex::new(None),
+            shutdown_waker: AtomicWaker::new(),
+        };
+        engine
+    }
+
+    /// A snapshot of the configuration.
+    pub fn config(&self) -> Config {
+        self.config.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Runs `f` on the configuration under the write lock and refreshes the hot copies.
+    pub fn update_config<R>(&self, f: impl FnOnce(&mut Config) -> R) -> R {
+        let mut config = self.config.write().unwrap_or_else(|p| p.into_inner());
+        let result = f(&mut config);
+        self.proto_max_bulk_len.store(config.proto_max_bulk_len, Ordering::Relaxed);
+        self.query_buffer_limit.store(config.client_query_buffer_limit, Ordering::Relaxed);
+        self.auth_required.store(config.requirepass.is_some(), Ordering::Relaxed);
+        result
+    }
+
+    /// True if `password` is the configured `requirepass`.
+    pub fn password_matches(&self, password: &[u8]) -> bool {
+        let config = self.config.read().unwrap_or_else(|p| p.into_inner());
+        match &config.requirepass {
+            // Compare in time independent of where the first difference is.
+            Some(expected) => {
+                expected.len() == password.len() && expected.iter().zip(password).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+            }
+            None => false,
+        }
+    }
+
+    /// Registers a new client, or refuses it when `maxclients` are connected.
+    pub fn register_client(&self, addr: String, laddr: String, now: Now) -> Result<Arc<ClientHandle>, &'static str> {
+        self.stats.total_connections_received.fetch_add(1, Ordering::Relaxed);
+        let maxclients = self.config.read().unwrap_or_else(|p| p.into_inner()).maxclients;
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if clients.len() as u64 >= maxclients {
+            self.stats.rejected_connections.fetch_add(1, Ordering::Relaxed);
+            return Err("ERR max number of clients reached");
+        }
+        let id = self.next_client_id.fetch_add(1, Ordering::Relaxed);
+        let handle = Arc::new(ClientHandle::new(id, addr, laddr, now.mono_us));
+        clients.insert(id, handle.clone());
+        Ok(handle)
+    }
+
+    pub fn unregister_client(&self, id: u64) {
+        self.clients.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+    }
+
+    /// Every connected client, by id.
+    pub fn clients(&self) -> Vec<Arc<ClientHandle>> {
+        self.clients.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect()
+    }
+
+    pub fn connected_clients(&self) -> usize {
+        self.clients.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn request_shutdown(&self, mode: ShutdownMode) {
+        *self.shutdown.lock().unwrap_or_else(|p| p.into_inner()) = Some(mode);
+        self.shutdown_waker.wake();
+    }
+
+    pub fn shutdown_requested(&self) -> Option<ShutdownMode> {
+        *self.shutdown.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// One active-expiry pass over every shard; returns keys removed and whether due keys
+    /// remain (the driver then runs again sooner).
+    pub fn active_expire(&self, now: Now, budget_per_shard: usize) -> (usize, bool) {
+        let mut removed = 0;
+        let mut more = false;
+        for shard in 0..self.keyspace.shard_count() {
+            let (n, m) = self.keyspace.expire_shard(shard, now.unix_ms(), budget_per_shard);
+            removed += n;
+            more |= m;
+        }
+        (removed, more)
+    }
+}

@@ -1,0 +1,204 @@
+//! A client session: the per-connection state machine between bytes in and bytes out.
+//!
+//! The driver appends what it reads to an input buffer and calls [`Session::process_one`]
+//! until it answers [`Step::NeedMore`], writing the session's output buffer to the socket in
+//! between (it flushes whenever the buffer passes a bound, so a client that pipelines without
+//! reading gets back-pressure instead of growing the server's memory). Each command goes
+//! through the shared checks driven by the command table (lookup, arity, auth, key locking)
+//! before its handler runs.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use bytes::{Bytes, BytesMut};
+use smallvec::SmallVec;
+
+use crate::Now;
+use crate::client::ClientHandle;
+use crate::command::{Command, Commands, flag};
+use crate::engine::Engine;
+use crate::keyspace::{Db, Locked};
+use crate::resp::{Protocol, ProtocolError, Reply, RequestParser};
+
+/// The per-connection state commands may read and change.
+#[derive(Debug)]
+pub struct Client {
+    pub handle: Arc<ClientHandle>,
+    /// The selected database.
+    pub db: usize,
+    pub authenticated: bool,
+    /// Set by QUIT, protocol errors and self-kill: close once the reply is written.
+    pub close_after_reply: bool,
+}
+
+/// What the driver should do after [`Session::process_one`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// No complete command is buffered: read more.
+    NeedMore,
+    /// A command ran; call again.
+    Continue,
+    /// Write the output, then close the connection.
+    Close,
+}
+
+/// What a handler works with.
+pub struct Ctx<'a, 'k> {
+    pub engine: &'k Engine,
+    pub client: &'a mut Client,
+    pub out: &'a mut Reply,
+    pub now: Now,
+    /// The shards this command may touch (its keys' shards, or all).
+    pub locked: Locked<'k>,
+}
+
+impl<'a, 'k> Ctx<'a, 'k> {
+    /// The client's selected database, over the locked shards.
+    pub fn db(&mut self) -> Db<'_, 'k> {
+        let (db, now_ms) = (self.client.db, self.now.unix_ms());
+        self.locked.db(db, now_ms)
+    }
+
+    /// Database `index`, over the locked shards.
+    pub fn db_at(&mut self, index: usize) -> Db<'_, 'k> {
+        let now_ms = self.now.unix_ms();
+        self.locked.db(index, now_ms)
+    }
+
+    /// Makes every shard locked, for commands that see the whole keyspace. Only valid when
+    /// the command holds no lock yet (keyless commands) or already holds all of them.
+    pub fn lock_all(&mut self) -> &mut Locked<'k> {
+        if !self.locked.has_all() {
+            assert!(self.locked.is_empty(), "lock_all with some shards already locked would break lock order");
+            self.locked = self.engine.keyspace.lock_all();
+        }
+        &mut self.locked
+    }
+}
+
+pub struct Session {
+    parser: RequestParser,
+    pub out: Reply,
+    pub client: Client,
+}
+
+impl Session {
+    pub fn new(engine: &Engine, handle: Arc<ClientHandle>) -> Session {
+        let authenticated = !engine.auth_required.load(Ordering::Relaxed);
+        Session {
+            parser: RequestParser::new(),
+            out: Reply::new(Protocol::Resp2),
+            client: Client { handle, db: 0, authenticated, close_after_reply: false },
+        }
+    }
+
+    pub fn id(&self) -> u64 {
+        self.client.handle.id
+    }
+
+    /// Parses and runs at most one command from `input`, appending its reply to `self.out`.
+    pub fn process_one(&mut self, engine: &Engine, input: &mut BytesMut, now: Now) -> Step {
+        if self.client.close_after_reply || self.client.handle.is_killed() {
+            return Step::Close;
+        }
+        let bulk_len_max = engine.proto_max_bulk_len.load(Ordering::Relaxed);
+        match self.parser.next(input, bulk_len_max) {
+            Ok(None) => Step::NeedMore,
+            Err(error) => {
+                self.protocol_error(engine, &error);
+                Step::Close
+            }
+            Ok(Some(args)) => {
+                self.execute(engine, &args, now);
+                if self.client.close_after_reply || self.client.handle.is_killed() { Step::Close } else { Step::Continue }
+            }
+        }
+    }
+
+    fn protocol_error(&mut self, engine: &Engine, error: &ProtocolError) {
+        self.out.error(error.message());
+        engine.stats.total_error_replies.fetch_add(1, Ordering::Relaxed);
+        self.client.close_after_reply = true;
+    }
+
+    /// Runs one command through the shared checks and its handler.
+    pub fn execute(&mut self, engine: &Engine, args: &[Bytes], now: Now) {
+        debug_assert!(!args.is_empty(), "the parser never yields empty commands");
+        let errors_before = self.out.errors_written;
+        let handle = self.client.handle.clone();
+        handle.last_interaction_mono_us.store(now.mono_us, Ordering::Relaxed);
+        if let Some(command) = resolve(args, &mut self.out) {
+            *handle.last_command.lock().unwrap_or_else(|p| p.into_inner()) = command.spec.name;
+            if engine.auth_required.load(Ordering::Relaxed) && !self.client.authenticated && !command.has(flag::NO_AUTH) {
+                self.out.error("NOAUTH Authentication required.");
+            } else {
+                self.call(engine, command, args, now);
+            }
+        }
+        engine.stats.total_commands_processed.fetch_add(1, Ordering::Relaxed);
+        let errors = self.out.errors_written - errors_before;
+        if errors > 0 {
+            engine.stats.total_error_replies.fetch_add(errors, Ordering::Relaxed);
+        }
+        handle.db.store(self.client.db, Ordering::Relaxed);
+        handle.resp.store(if self.out.resp3() { 3 } else { 2 }, Ordering::Relaxed);
+    }
+
+    fn call(&mut self, engine: &Engine, command: &Command, args: &[Bytes], now: Now) {
+        let handler = command.spec.handler.expect("resolve returns runnable commands");
+        let shards: SmallVec<[usize; 4]> = command.key_positions(args.len()).map(|i| engine.keyspace.shard_of(&args[i])).collect();
+        let locked = engine.keyspace.lock(shards);
+        let mut ctx = Ctx { engine, client: &mut self.client, out: &mut self.out, now, locked };
+        handler(&mut ctx, args);
+    }
+}
+
+/// Looks the command (and subcommand) up and checks arity, writing Redis's error if that fails.
+fn resolve<'c>(args: &[Bytes], out: &mut Reply) -> Option<&'c Command> {
+    let commands = Commands::get();
+    let Some(mut command) = commands.lookup(&args[0]) else {
+        unknown_command(args, out);
+        return None;
+    };
+    if !command.subcommands.is_empty() {
+        if args.len() < 2 {
+            out.error(format!("ERR wrong number of arguments for '{}' command", command.spec.name));
+            return None;
+        }
+        let sub = String::from_utf8_lossy(&args[1]).to_ascii_lowercase();
+        match command.subcommands.get(sub.as_str()) {
+            Some(found) => command = found,
+            None => {
+                let mut text = b"ERR unknown subcommand '".to_vec();
+                text.extend_from_slice(&args[1][..args[1].len().min(128)]);
+                text.extend_from_slice(format!("'. Try {} HELP.", command.spec.name.to_ascii_uppercase()).as_bytes());
+                out.error(text);
+                return None;
+            }
+        }
+    }
+    if !command.arity_ok(args.len()) {
+        out.error(format!("ERR wrong number of arguments for '{}' command", command.spec.name));
+        return None;
+    }
+    Some(command)
+}
+
+fn unknown_command(args: &[Bytes], out: &mut Reply) {
+    const SHOWN_MAX: usize = 128;
+    let mut shown = Vec::new();
+    for arg in &args[1..] {
+        if shown.len() >= SHOWN_MAX {
+            break;
+        }
+        let room = SHOWN_MAX - shown.len();
+        shown.push(b'\'');
+        shown.extend_from_slice(&arg[..arg.len().min(room)]);
+        shown.extend_from_slice(b"' ");
+    }
+    let mut text = b"ERR unknown command '".to_vec();
+    text.extend_from_slice(&args[0][..args[0].len().min(SHOWN_MAX)]);
+    text.extend_from_slice(b"', with args beginning with: ");
+    text.extend_from_slice(&shown);
+    out.error(text);
+}

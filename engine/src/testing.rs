@@ -1,0 +1,79 @@
+//! Test helpers: an engine and a session in memory, commands in, exact reply bytes out.
+//! Tests read as Redis commands: `t.run(&["set", "k", "v"])` returns `"+OK\r\n"`.
+
+use bytes::{Bytes, BytesMut};
+
+use crate::Now;
+use crate::config::Config;
+use crate::engine::{Engine, EngineOptions};
+use crate::session::{Session, Step};
+
+pub struct TestClient {
+    pub engine: &'static Engine,
+    pub session: Session,
+    pub now: Now,
+}
+
+/// A new engine (leaked: tests are short-lived) with one connected client, at a fixed time.
+pub fn client() -> TestClient {
+    client_with(Config::default())
+}
+
+pub fn client_with(config: Config) -> TestClient {
+    let now = Now { unix_us: 1_700_000_000_000_000, mono_us: 1_000_000 };
+    let engine: &'static Engine = Box::leak(Box::new(Engine::new(EngineOptions {
+        config,
+        seed: 7,
+        shards: 4,
+        used_memory: || 0,
+        now,
+        process_id: 1,
+        tcp_port: 6379,
+    })));
+    TestClient::connect(engine, now)
+}
+
+impl TestClient {
+    /// Another client of the same engine.
+    pub fn connect(engine: &'static Engine, now: Now) -> TestClient {
+        let handle = engine.register_client("127.0.0.1:5000".into(), "127.0.0.1:6379".into(), now).expect("register");
+        TestClient { engine, session: Session::new(engine, handle), now }
+    }
+
+    /// Runs one command and returns its reply as text (RESP bytes, lossy UTF-8).
+    pub fn run(&mut self, args: &[&str]) -> String {
+        let args: Vec<Bytes> = args.iter().map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
+        self.run_bytes(&args)
+    }
+
+    pub fn run_bytes(&mut self, args: &[Bytes]) -> String {
+        self.session.execute(self.engine, args, self.now);
+        let out = self.session.out.buf.split();
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Feeds raw protocol bytes and returns every reply produced, and whether the session
+    /// asked to close.
+    pub fn feed(&mut self, input: &[u8]) -> (String, bool) {
+        let mut buf = BytesMut::from(input);
+        let mut closed = false;
+        loop {
+            match self.session.process_one(self.engine, &mut buf, self.now) {
+                Step::NeedMore => break,
+                Step::Continue => {}
+                Step::Close => {
+                    closed = true;
+                    break;
+                }
+            }
+        }
+        let out = self.session.out.buf.split();
+        (String::from_utf8_lossy(&out).into_owned(), closed)
+    }
+
+    /// Moves this client's clock forward.
+    pub fn advance_ms(&mut self, ms: u64) {
+        self.now.unix_us += ms * 1000;
+        self.now.mono_us += ms * 1000;
+    }
+}
