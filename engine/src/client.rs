@@ -72,9 +72,15 @@ impl ClientHandle {
     pub fn info_line(&self, now_mono_us: u64) -> String {
         let names = self.names();
         let age_s = now_mono_us.saturating_sub(self.created_mono_us) / 1_000_000;
-        let idle_s = now_mono_us.saturating_sub(self.last_interaction_mono_us.load(Ordering::Relaxed)) / 1_000_000;
+        let idle_s = now_mono_us
+            .saturating_sub(self.last_interaction_mono_us.load(Ordering::Relaxed))
+            / 1_000_000;
         let qbuf = self.query_buffer_bytes.load(Ordering::Relaxed);
-        let flags = if self.no_evict.load(Ordering::Relaxed) { "e" } else { "N" };
+        let flags = if self.no_evict.load(Ordering::Relaxed) {
+            "e"
+        } else {
+            "N"
+        };
         let cmd = *self.last_command.lock().unwrap_or_else(|p| p.into_inner());
         format!(
             "id={} addr={} laddr={} fd=-1 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 \

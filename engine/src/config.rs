@@ -50,13 +50,17 @@ struct Param {
 }
 
 fn parse_int(value: &str) -> Result<i64, SetError> {
-    value.parse::<i64>().map_err(|_| "argument couldn't be parsed into an integer".to_string())
+    value
+        .parse::<i64>()
+        .map_err(|_| "argument couldn't be parsed into an integer".to_string())
 }
 
 fn parse_bounded(value: &str, min: i64, max: i64) -> Result<i64, SetError> {
     let n = parse_int(value)?;
     if n < min || n > max {
-        return Err(format!("argument must be between {min} and {max} inclusive"));
+        return Err(format!(
+            "argument must be between {min} and {max} inclusive"
+        ));
     }
     Ok(n)
 }
@@ -64,7 +68,9 @@ fn parse_bounded(value: &str, min: i64, max: i64) -> Result<i64, SetError> {
 /// Parses a memory amount like Redis's `memtoull`: `1k` = 1000, `1kb` = 1024, likewise m/g.
 pub fn parse_memory(value: &str) -> Option<u64> {
     let lower = value.to_ascii_lowercase();
-    let split = lower.find(|c: char| !c.is_ascii_digit() && c != '-').unwrap_or(lower.len());
+    let split = lower
+        .find(|c: char| !c.is_ascii_digit() && c != '-')
+        .unwrap_or(lower.len());
     let (digits, unit) = lower.split_at(split);
     let multiplier: u64 = match unit {
         "" | "b" => 1,
@@ -109,9 +115,18 @@ static PARAMS: &[Param] = &[
     Param {
         name: "requirepass",
         mutable: true,
-        get: |c| c.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default(),
+        get: |c| {
+            c.requirepass
+                .as_ref()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .unwrap_or_default()
+        },
         set: |c, v| {
-            c.requirepass = if v.is_empty() { None } else { Some(v.as_bytes().to_vec()) };
+            c.requirepass = if v.is_empty() {
+                None
+            } else {
+                Some(v.as_bytes().to_vec())
+            };
             Ok(())
         },
     },
@@ -162,7 +177,9 @@ static PARAMS: &[Param] = &[
         set: |c, v| {
             let n = parse_memory_param(v)?;
             if !(1024 * 1024..=i64::MAX as u64).contains(&n) {
-                return Err("argument must be between 1048576 and 9223372036854775807 inclusive".into());
+                return Err(
+                    "argument must be between 1048576 and 9223372036854775807 inclusive".into(),
+                );
             }
             c.proto_max_bulk_len = n;
             Ok(())
@@ -175,7 +192,9 @@ static PARAMS: &[Param] = &[
         set: |c, v| {
             let n = parse_memory_param(v)?;
             if !(1024 * 1024..=i64::MAX as u64).contains(&n) {
-                return Err("argument must be between 1048576 and 9223372036854775807 inclusive".into());
+                return Err(
+                    "argument must be between 1048576 and 9223372036854775807 inclusive".into(),
+                );
             }
             c.client_query_buffer_limit = n;
             Ok(())
@@ -214,15 +233,21 @@ pub enum ConfigError {
 impl ConfigError {
     pub fn message(&self) -> String {
         match self {
-            ConfigError::Unknown(name) => format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'"),
+            ConfigError::Unknown(name) => {
+                format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")
+            }
             ConfigError::Immutable(name) => {
-                format!("ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config")
+                format!(
+                    "ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config"
+                )
             }
             ConfigError::Invalid { name, reason } => {
                 format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {reason}")
             }
             ConfigError::Duplicate(name) => {
-                format!("ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter")
+                format!(
+                    "ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter"
+                )
             }
         }
     }
@@ -234,7 +259,11 @@ impl Config {
     pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
         PARAMS
             .iter()
-            .filter(|p| patterns.iter().any(|pat| glob_match(pat, p.name.as_bytes(), true)))
+            .filter(|p| {
+                patterns
+                    .iter()
+                    .any(|pat| glob_match(pat, p.name.as_bytes(), true))
+            })
             .map(|p| (p.name, (p.get)(self)))
             .collect()
     }
@@ -246,7 +275,10 @@ impl Config {
         let mut seen: Vec<&'static str> = Vec::new();
         for (name, value) in pairs {
             let lower = name.to_ascii_lowercase();
-            let param = PARAMS.iter().find(|p| p.name == lower).ok_or_else(|| ConfigError::Unknown(name.to_string()))?;
+            let param = PARAMS
+                .iter()
+                .find(|p| p.name == lower)
+                .ok_or_else(|| ConfigError::Unknown(name.to_string()))?;
             if seen.contains(&param.name) {
                 return Err(ConfigError::Duplicate(param.name.into()));
             }
@@ -254,7 +286,10 @@ impl Config {
             if runtime && !param.mutable {
                 return Err(ConfigError::Immutable(param.name.into()));
             }
-            (param.set)(&mut next, value).map_err(|reason| ConfigError::Invalid { name: param.name.into(), reason })?;
+            (param.set)(&mut next, value).map_err(|reason| ConfigError::Invalid {
+                name: param.name.into(),
+                reason,
+            })?;
         }
         *self = next;
         Ok(())
@@ -268,18 +303,35 @@ impl Config {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let words = crate::resp::parse::split_args(line.as_bytes())
-                .ok_or_else(|| format!("line {}: unbalanced quotes in configuration line", number + 1))?;
-            let Some((name, rest)) = words.split_first() else { continue };
+            let words = crate::resp::parse::split_args(line.as_bytes()).ok_or_else(|| {
+                format!(
+                    "line {}: unbalanced quotes in configuration line",
+                    number + 1
+                )
+            })?;
+            let Some((name, rest)) = words.split_first() else {
+                continue;
+            };
             let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-            let value = rest.iter().map(|w| String::from_utf8_lossy(w).into_owned()).collect::<Vec<_>>().join(" ");
+            let value = rest
+                .iter()
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
             self.set_many(&[(&name, &value)], false).map_err(|e| {
                 let reason = match e {
-                    ConfigError::Unknown(_) => "Bad directive or wrong number of arguments".to_string(),
+                    ConfigError::Unknown(_) => {
+                        "Bad directive or wrong number of arguments".to_string()
+                    }
                     ConfigError::Invalid { reason, .. } => reason,
                     other => other.message(),
                 };
-                format!("*** FATAL CONFIG FILE ERROR *** line {}: >>> '{}' {}", number + 1, line, reason)
+                format!(
+                    "*** FATAL CONFIG FILE ERROR *** line {}: >>> '{}' {}",
+                    number + 1,
+                    line,
+                    reason
+                )
             })?;
         }
         Ok(())
@@ -293,22 +345,42 @@ mod tests {
     #[test]
     fn get_set_and_errors() {
         let mut config = Config::default();
-        assert_eq!(config.get_matching(&[b"h?"]), vec![("hz", "10".to_string())]);
-        config.set_many(&[("hz", "600"), ("timeout", "5")], true).unwrap();
+        assert_eq!(
+            config.get_matching(&[b"h?"]),
+            vec![("hz", "10".to_string())]
+        );
+        config
+            .set_many(&[("hz", "600"), ("timeout", "5")], true)
+            .unwrap();
         assert_eq!((config.hz, config.timeout), (500, 5));
-        let err = config.set_many(&[("timeout", "7"), ("hz", "abc")], true).unwrap_err();
-        assert_eq!(err.message(), "ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer");
+        let err = config
+            .set_many(&[("timeout", "7"), ("hz", "abc")], true)
+            .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer"
+        );
         assert_eq!(config.timeout, 5, "a failed CONFIG SET changes nothing");
-        assert_eq!(config.set_many(&[("nope", "1")], true).unwrap_err(), ConfigError::Unknown("nope".into()));
-        assert!(matches!(config.set_many(&[("port", "1")], true), Err(ConfigError::Immutable(_))));
-        config.set_many(&[("proto-max-bulk-len", "2mb")], true).unwrap();
+        assert_eq!(
+            config.set_many(&[("nope", "1")], true).unwrap_err(),
+            ConfigError::Unknown("nope".into())
+        );
+        assert!(matches!(
+            config.set_many(&[("port", "1")], true),
+            Err(ConfigError::Immutable(_))
+        ));
+        config
+            .set_many(&[("proto-max-bulk-len", "2mb")], true)
+            .unwrap();
         assert_eq!(config.proto_max_bulk_len, 2 * 1024 * 1024);
     }
 
     #[test]
     fn config_file() {
         let mut config = Config::default();
-        config.apply_file("# comment\nport 7000\nrequirepass \"s3cr et\"\n\nbind 127.0.0.1 ::1\n").unwrap();
+        config
+            .apply_file("# comment\nport 7000\nrequirepass \"s3cr et\"\n\nbind 127.0.0.1 ::1\n")
+            .unwrap();
         assert_eq!(config.port, 7000);
         assert_eq!(config.requirepass.as_deref(), Some(&b"s3cr et"[..]));
         assert_eq!(config.bind, vec!["127.0.0.1", "::1"]);

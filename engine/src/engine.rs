@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use futures_util::task::AtomicWaker;
-
 use crate::Now;
 use crate::client::ClientHandle;
 use crate::config::Config;
 use crate::keyspace::Keyspace;
+use crate::signal::Signal;
 
 /// Keyspace shards: enough that many cores rarely meet on one lock.
 pub const SHARDS_DEFAULT: usize = 64;
@@ -78,17 +77,27 @@ pub struct Engine {
     pub tcp_port: u16,
     pub used_memory: fn() -> u64,
     shutdown: Mutex<Option<ShutdownMode>>,
-    /// Woken when shutdown is requested.
-    pub shutdown_waker: AtomicWaker,
+    /// Fired when shutdown is requested.
+    pub shutdown_signal: Signal,
 }
 
 impl Engine {
     pub fn new(options: EngineOptions) -> Engine {
-        let EngineOptions { config, seed, shards, used_memory, now, process_id, tcp_port } = options;
+        let EngineOptions {
+            config,
+            seed,
+            shards,
+            used_memory,
+            now,
+            process_id,
+            tcp_port,
+        } = options;
         let mut run_id = String::with_capacity(40);
         let mut state = seed;
         while run_id.len() < 40 {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             run_id.push_str(&format!("{:016x}", state));
         }
         run_id.truncate(40);
@@ -107,23 +116,29 @@ impl Engine {
             tcp_port,
             used_memory,
             shutdown: Mutex::new(None),
-            shutdown_waker: AtomicWaker::new(),
+            shutdown_signal: Signal::default(),
         };
         engine
     }
 
     /// A snapshot of the configuration.
     pub fn config(&self) -> Config {
-        self.config.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Runs `f` on the configuration under the write lock and refreshes the hot copies.
     pub fn update_config<R>(&self, f: impl FnOnce(&mut Config) -> R) -> R {
         let mut config = self.config.write().unwrap_or_else(|p| p.into_inner());
         let result = f(&mut config);
-        self.proto_max_bulk_len.store(config.proto_max_bulk_len, Ordering::Relaxed);
-        self.query_buffer_limit.store(config.client_query_buffer_limit, Ordering::Relaxed);
-        self.auth_required.store(config.requirepass.is_some(), Ordering::Relaxed);
+        self.proto_max_bulk_len
+            .store(config.proto_max_bulk_len, Ordering::Relaxed);
+        self.query_buffer_limit
+            .store(config.client_query_buffer_limit, Ordering::Relaxed);
+        self.auth_required
+            .store(config.requirepass.is_some(), Ordering::Relaxed);
         result
     }
 
@@ -133,19 +148,37 @@ impl Engine {
         match &config.requirepass {
             // Compare in time independent of where the first difference is.
             Some(expected) => {
-                expected.len() == password.len() && expected.iter().zip(password).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+                expected.len() == password.len()
+                    && expected
+                        .iter()
+                        .zip(password)
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0
             }
             None => false,
         }
     }
 
     /// Registers a new client, or refuses it when `maxclients` are connected.
-    pub fn register_client(&self, addr: String, laddr: String, now: Now) -> Result<Arc<ClientHandle>, &'static str> {
-        self.stats.total_connections_received.fetch_add(1, Ordering::Relaxed);
-        let maxclients = self.config.read().unwrap_or_else(|p| p.into_inner()).maxclients;
+    pub fn register_client(
+        &self,
+        addr: String,
+        laddr: String,
+        now: Now,
+    ) -> Result<Arc<ClientHandle>, &'static str> {
+        self.stats
+            .total_connections_received
+            .fetch_add(1, Ordering::Relaxed);
+        let maxclients = self
+            .config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .maxclients;
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         if clients.len() as u64 >= maxclients {
-            self.stats.rejected_connections.fetch_add(1, Ordering::Relaxed);
+            self.stats
+                .rejected_connections
+                .fetch_add(1, Ordering::Relaxed);
             return Err("ERR max number of clients reached");
         }
         let id = self.next_client_id.fetch_add(1, Ordering::Relaxed);
@@ -155,12 +188,20 @@ impl Engine {
     }
 
     pub fn unregister_client(&self, id: u64) {
-        self.clients.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        self.clients
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
     }
 
     /// Every connected client, by id.
     pub fn clients(&self) -> Vec<Arc<ClientHandle>> {
-        self.clients.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect()
+        self.clients
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect()
     }
 
     pub fn connected_clients(&self) -> usize {
@@ -169,7 +210,7 @@ impl Engine {
 
     pub fn request_shutdown(&self, mode: ShutdownMode) {
         *self.shutdown.lock().unwrap_or_else(|p| p.into_inner()) = Some(mode);
-        self.shutdown_waker.wake();
+        self.shutdown_signal.fire();
     }
 
     pub fn shutdown_requested(&self) -> Option<ShutdownMode> {
@@ -182,7 +223,9 @@ impl Engine {
         let mut removed = 0;
         let mut more = false;
         for shard in 0..self.keyspace.shard_count() {
-            let (n, m) = self.keyspace.expire_shard(shard, now.unix_ms(), budget_per_shard);
+            let (n, m) = self
+                .keyspace
+                .expire_shard(shard, now.unix_ms(), budget_per_shard);
             removed += n;
             more |= m;
         }

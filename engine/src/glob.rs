@@ -4,7 +4,13 @@
 
 /// True if `text` matches `pattern`. `nocase` compares ASCII letters case-insensitively.
 pub fn glob_match(pattern: &[u8], text: &[u8], nocase: bool) -> bool {
-    let eq = |a: u8, b: u8| if nocase { a.eq_ignore_ascii_case(&b) } else { a == b };
+    let eq = |a: u8, b: u8| {
+        if nocase {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
     let (mut p, mut t) = (0usize, 0usize);
     // Where to resume after the most recent '*': (pattern index after '*', text index).
     let mut star: Option<(usize, usize)> = None;
@@ -131,13 +137,21 @@ mod tests {
             ("h\\*llo", "hello", false),
             ("a*b*c", "aXXbYYc", true),
             ("a*b*c", "aXXbYY", false),
-            ("*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false),
+            (
+                "*a*a*a*a*a*a*a*b",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                false,
+            ),
             ("", "", true),
             ("", "a", false),
             ("key:*", "key:1", true),
         ];
         for (pattern, text, expected) in cases {
-            assert_eq!(glob_match(pattern.as_bytes(), text.as_bytes(), false), *expected, "{pattern} ~ {text}");
+            assert_eq!(
+                glob_match(pattern.as_bytes(), text.as_bytes(), false),
+                *expected,
+                "{pattern} ~ {text}"
+            );
         }
         assert!(glob_match(b"HZ", b"hz", true));
         assert!(!glob_match(b"HZ", b"hz", false));

@@ -16,6 +16,7 @@ pub mod glob;
 pub mod keyspace;
 pub mod resp;
 pub mod session;
+pub mod signal;
 #[cfg(test)]
 pub mod testing;
 pub mod util;

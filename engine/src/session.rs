@@ -69,7 +69,10 @@ impl<'a, 'k> Ctx<'a, 'k> {
     /// the command holds no lock yet (keyless commands) or already holds all of them.
     pub fn lock_all(&mut self) -> &mut Locked<'k> {
         if !self.locked.has_all() {
-            assert!(self.locked.is_empty(), "lock_all with some shards already locked would break lock order");
+            assert!(
+                self.locked.is_empty(),
+                "lock_all with some shards already locked would break lock order"
+            );
             self.locked = self.engine.keyspace.lock_all();
         }
         &mut self.locked
@@ -88,7 +91,12 @@ impl Session {
         Session {
             parser: RequestParser::new(),
             out: Reply::new(Protocol::Resp2),
-            client: Client { handle, db: 0, authenticated, close_after_reply: false },
+            client: Client {
+                handle,
+                db: 0,
+                authenticated,
+                close_after_reply: false,
+            },
         }
     }
 
@@ -110,14 +118,21 @@ impl Session {
             }
             Ok(Some(args)) => {
                 self.execute(engine, &args, now);
-                if self.client.close_after_reply || self.client.handle.is_killed() { Step::Close } else { Step::Continue }
+                if self.client.close_after_reply || self.client.handle.is_killed() {
+                    Step::Close
+                } else {
+                    Step::Continue
+                }
             }
         }
     }
 
     fn protocol_error(&mut self, engine: &Engine, error: &ProtocolError) {
         self.out.error(error.message());
-        engine.stats.total_error_replies.fetch_add(1, Ordering::Relaxed);
+        engine
+            .stats
+            .total_error_replies
+            .fetch_add(1, Ordering::Relaxed);
         self.client.close_after_reply = true;
     }
 
@@ -126,29 +141,57 @@ impl Session {
         debug_assert!(!args.is_empty(), "the parser never yields empty commands");
         let errors_before = self.out.errors_written;
         let handle = self.client.handle.clone();
-        handle.last_interaction_mono_us.store(now.mono_us, Ordering::Relaxed);
+        handle
+            .last_interaction_mono_us
+            .store(now.mono_us, Ordering::Relaxed);
         if let Some(command) = resolve(args, &mut self.out) {
-            *handle.last_command.lock().unwrap_or_else(|p| p.into_inner()) = command.spec.name;
-            if engine.auth_required.load(Ordering::Relaxed) && !self.client.authenticated && !command.has(flag::NO_AUTH) {
+            *handle
+                .last_command
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = command.spec.name;
+            if engine.auth_required.load(Ordering::Relaxed)
+                && !self.client.authenticated
+                && !command.has(flag::NO_AUTH)
+            {
                 self.out.error("NOAUTH Authentication required.");
             } else {
                 self.call(engine, command, args, now);
             }
         }
-        engine.stats.total_commands_processed.fetch_add(1, Ordering::Relaxed);
+        engine
+            .stats
+            .total_commands_processed
+            .fetch_add(1, Ordering::Relaxed);
         let errors = self.out.errors_written - errors_before;
         if errors > 0 {
-            engine.stats.total_error_replies.fetch_add(errors, Ordering::Relaxed);
+            engine
+                .stats
+                .total_error_replies
+                .fetch_add(errors, Ordering::Relaxed);
         }
         handle.db.store(self.client.db, Ordering::Relaxed);
-        handle.resp.store(if self.out.resp3() { 3 } else { 2 }, Ordering::Relaxed);
+        handle
+            .resp
+            .store(if self.out.resp3() { 3 } else { 2 }, Ordering::Relaxed);
     }
 
     fn call(&mut self, engine: &Engine, command: &Command, args: &[Bytes], now: Now) {
-        let handler = command.spec.handler.expect("resolve returns runnable commands");
-        let shards: SmallVec<[usize; 4]> = command.key_positions(args.len()).map(|i| engine.keyspace.shard_of(&args[i])).collect();
+        let handler = command
+            .spec
+            .handler
+            .expect("resolve returns runnable commands");
+        let shards: SmallVec<[usize; 4]> = command
+            .key_positions(args.len())
+            .map(|i| engine.keyspace.shard_of(&args[i]))
+            .collect();
         let locked = engine.keyspace.lock(shards);
-        let mut ctx = Ctx { engine, client: &mut self.client, out: &mut self.out, now, locked };
+        let mut ctx = Ctx {
+            engine,
+            client: &mut self.client,
+            out: &mut self.out,
+            now,
+            locked,
+        };
         handler(&mut ctx, args);
     }
 }
@@ -160,9 +203,12 @@ fn resolve<'c>(args: &[Bytes], out: &mut Reply) -> Option<&'c Command> {
         unknown_command(args, out);
         return None;
     };
-    if !command.subcommands.is_empty() {
+    if !command.subcommands.is_empty() && !(args.len() == 1 && command.spec.handler.is_some()) {
         if args.len() < 2 {
-            out.error(format!("ERR wrong number of arguments for '{}' command", command.spec.name));
+            out.error(format!(
+                "ERR wrong number of arguments for '{}' command",
+                command.spec.name
+            ));
             return None;
         }
         let sub = String::from_utf8_lossy(&args[1]).to_ascii_lowercase();
@@ -171,14 +217,19 @@ fn resolve<'c>(args: &[Bytes], out: &mut Reply) -> Option<&'c Command> {
             None => {
                 let mut text = b"ERR unknown subcommand '".to_vec();
                 text.extend_from_slice(&args[1][..args[1].len().min(128)]);
-                text.extend_from_slice(format!("'. Try {} HELP.", command.spec.name.to_ascii_uppercase()).as_bytes());
+                text.extend_from_slice(
+                    format!("'. Try {} HELP.", command.spec.name.to_ascii_uppercase()).as_bytes(),
+                );
                 out.error(text);
                 return None;
             }
         }
     }
     if !command.arity_ok(args.len()) {
-        out.error(format!("ERR wrong number of arguments for '{}' command", command.spec.name));
+        out.error(format!(
+            "ERR wrong number of arguments for '{}' command",
+            command.spec.name
+        ));
         return None;
     }
     Some(command)

@@ -20,7 +20,10 @@ pub fn client() -> TestClient {
 }
 
 pub fn client_with(config: Config) -> TestClient {
-    let now = Now { unix_us: 1_700_000_000_000_000, mono_us: 1_000_000 };
+    let now = Now {
+        unix_us: 1_700_000_000_000_000,
+        mono_us: 1_000_000,
+    };
     let engine: &'static Engine = Box::leak(Box::new(Engine::new(EngineOptions {
         config,
         seed: 7,
@@ -36,13 +39,22 @@ pub fn client_with(config: Config) -> TestClient {
 impl TestClient {
     /// Another client of the same engine.
     pub fn connect(engine: &'static Engine, now: Now) -> TestClient {
-        let handle = engine.register_client("127.0.0.1:5000".into(), "127.0.0.1:6379".into(), now).expect("register");
-        TestClient { engine, session: Session::new(engine, handle), now }
+        let handle = engine
+            .register_client("127.0.0.1:5000".into(), "127.0.0.1:6379".into(), now)
+            .expect("register");
+        TestClient {
+            engine,
+            session: Session::new(engine, handle),
+            now,
+        }
     }
 
     /// Runs one command and returns its reply as text (RESP bytes, lossy UTF-8).
     pub fn run(&mut self, args: &[&str]) -> String {
-        let args: Vec<Bytes> = args.iter().map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
+        let args: Vec<Bytes> = args
+            .iter()
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect();
         self.run_bytes(&args)
     }
 

@@ -7,15 +7,25 @@ pub fn format_double(value: f64) -> String {
         return "nan".into();
     }
     if value.is_infinite() {
-        return if value > 0.0 { "inf".into() } else { "-inf".into() };
+        return if value > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
     if value == 0.0 {
-        return if value.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if value.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     const PRECISION: i32 = 17;
     // `{:.16e}` rounds to 17 significant digits, exactly what %g decides its form from.
     let sci = format!("{:.*e}", (PRECISION - 1) as usize, value);
-    let (mantissa, exponent) = sci.split_once('e').expect("scientific format has an exponent");
+    let (mantissa, exponent) = sci
+        .split_once('e')
+        .expect("scientific format has an exponent");
     let exponent: i32 = exponent.parse().expect("exponent is an integer");
     if exponent < -4 || exponent >= PRECISION {
         let mantissa = trim_fraction_zeros(mantissa);
@@ -28,7 +38,11 @@ pub fn format_double(value: f64) -> String {
 }
 
 fn trim_fraction_zeros(s: &str) -> &str {
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { s }
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
 }
 
 /// Parses a float argument like Redis's `string2ld`/`strtold` checks: no blanks, no trailing
@@ -91,19 +105,32 @@ fn parse_decimal(s: &[u8]) -> Option<Decimal> {
         }
         mantissa = mantissa * 10 + (d - b'0') as i128;
     }
-    Some(Decimal { mantissa: if negative { -mantissa } else { mantissa }, scale: frac_part.len() as u32 })
+    Some(Decimal {
+        mantissa: if negative { -mantissa } else { mantissa },
+        scale: frac_part.len() as u32,
+    })
 }
 
 fn add_decimals(a: Decimal, b: Decimal) -> Option<Decimal> {
     let scale = a.scale.max(b.scale);
     let lift = |d: Decimal| d.mantissa.checked_mul(10i128.checked_pow(scale - d.scale)?);
-    let mut sum = Decimal { mantissa: lift(a)?.checked_add(lift(b)?)?, scale };
+    let mut sum = Decimal {
+        mantissa: lift(a)?.checked_add(lift(b)?)?,
+        scale,
+    };
     if sum.scale > INCRBYFLOAT_FRACTION_DIGITS {
         // Round half away from zero to 17 fractional digits, as %.17Lf does for these values.
         let divisor = 10i128.pow(sum.scale - INCRBYFLOAT_FRACTION_DIGITS);
         let (q, r) = (sum.mantissa / divisor, sum.mantissa % divisor);
-        let rounded = if r.abs() * 2 >= divisor { q + r.signum() } else { q };
-        sum = Decimal { mantissa: rounded, scale: INCRBYFLOAT_FRACTION_DIGITS };
+        let rounded = if r.abs() * 2 >= divisor {
+            q + r.signum()
+        } else {
+            q
+        };
+        sum = Decimal {
+            mantissa: rounded,
+            scale: INCRBYFLOAT_FRACTION_DIGITS,
+        };
     }
     let digits = sum.mantissa.unsigned_abs().to_string();
     if digits.len() > DECIMAL_DIGITS_MAX {
@@ -115,11 +142,19 @@ fn add_decimals(a: Decimal, b: Decimal) -> Option<Decimal> {
 fn format_decimal(d: Decimal) -> String {
     let digits = d.mantissa.unsigned_abs().to_string();
     let scale = d.scale as usize;
-    let padded = if digits.len() <= scale { format!("{}{}", "0".repeat(scale - digits.len() + 1), digits) } else { digits };
+    let padded = if digits.len() <= scale {
+        format!("{}{}", "0".repeat(scale - digits.len() + 1), digits)
+    } else {
+        digits
+    };
     let (int_part, frac_part) = padded.split_at(padded.len() - scale);
     let frac_part = frac_part.trim_end_matches('0');
     let sign = if d.mantissa < 0 { "-" } else { "" };
-    if frac_part.is_empty() { format!("{sign}{int_part}") } else { format!("{sign}{int_part}.{frac_part}") }
+    if frac_part.is_empty() {
+        format!("{sign}{int_part}")
+    } else {
+        format!("{sign}{int_part}.{frac_part}")
+    }
 }
 
 /// Adds two INCRBYFLOAT operands given as text; `None` when the result is NaN or infinite.
@@ -171,7 +206,10 @@ mod tests {
         assert_eq!(incr_by_float(b"0", b"-1.5").unwrap(), "-1.5");
         assert_eq!(incr_by_float(b"1", b"-1").unwrap(), "0");
         assert_eq!(incr_by_float(b"0", b"0.000000000000000001").unwrap(), "0");
-        assert_eq!(incr_by_float(b"3", b"0.00000000000000005").unwrap(), "3.00000000000000005");
+        assert_eq!(
+            incr_by_float(b"3", b"0.00000000000000005").unwrap(),
+            "3.00000000000000005"
+        );
         assert!(incr_by_float(b"1e308", b"1e308").is_none());
     }
 

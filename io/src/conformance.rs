@@ -27,12 +27,22 @@ pub async fn clock<I: Io>(io: &I) {
     let a = io.monotonic();
     io.sleep(Duration::from_millis(20)).await;
     let b = io.monotonic();
-    assert!(b >= a + Duration::from_millis(20), "sleep(20ms) advanced monotonic time by only {:?}", b - a);
+    assert!(
+        b >= a + Duration::from_millis(20),
+        "sleep(20ms) advanced monotonic time by only {:?}",
+        b - a
+    );
     let wall_ms = io.unix_time_ms();
     // 2020-01-01 in ms: any backend's wall clock must be past it.
-    assert!(wall_ms > 1_577_836_800_000, "unix_time_ms {wall_ms} is before 2020");
+    assert!(
+        wall_ms > 1_577_836_800_000,
+        "unix_time_ms {wall_ms} is before 2020"
+    );
     let us = io.unix_time_us();
-    assert!(us / 1000 >= wall_ms, "unix_time_us {us} is behind unix_time_ms {wall_ms}");
+    assert!(
+        us / 1000 >= wall_ms,
+        "unix_time_us {us} is behind unix_time_ms {wall_ms}"
+    );
 }
 
 /// Randomness is not constant.
@@ -56,7 +66,11 @@ pub async fn spawn_and_sleep<I: Io>(io: &I) {
         });
     }
     io.sleep(Duration::from_millis(80)).await;
-    assert_eq!(*order.lock().unwrap(), vec![1, 2, 3], "spawned sleepers finished out of order");
+    assert_eq!(
+        *order.lock().unwrap(),
+        vec![1, 2, 3],
+        "spawned sleepers finished out of order"
+    );
 }
 
 /// A listener on port 0 accepts; bytes written arrive intact in both directions.
@@ -113,31 +127,50 @@ pub async fn tcp_eof_and_partial_reads<I: Io>(io: &I) {
     let closed = io.listen("127.0.0.1:0").await.expect("listen");
     let closed_addr = closed.local_addr().expect("local_addr");
     drop(closed);
-    assert!(io.connect(&closed_addr.to_string()).await.is_err(), "connect to a closed port succeeded");
+    assert!(
+        io.connect(&closed_addr.to_string()).await.is_err(),
+        "connect to a closed port succeeded"
+    );
 }
 
 /// Create, append, write at, read at, length, truncate, sync, reopen.
 pub async fn files<I: Io>(io: &I, scratch: &Path) {
     io.create_dir_all(scratch).await.expect("create_dir_all");
     let path = scratch.join("conformance-file");
-    let file = io.open(&path, OpenOptions::CREATE_TRUNCATE).await.expect("create");
+    let file = io
+        .open(&path, OpenOptions::CREATE_TRUNCATE)
+        .await
+        .expect("create");
     assert_eq!(file.len().await.expect("len"), 0);
-    file.append(Bytes::from_static(b"hello ")).await.expect("append");
-    file.append(Bytes::from_static(b"world")).await.expect("append");
+    file.append(Bytes::from_static(b"hello "))
+        .await
+        .expect("append");
+    file.append(Bytes::from_static(b"world"))
+        .await
+        .expect("append");
     assert_eq!(file.len().await.expect("len"), 11);
-    file.write_at(0, Bytes::from_static(b"J")).await.expect("write_at");
+    file.write_at(0, Bytes::from_static(b"J"))
+        .await
+        .expect("write_at");
     file.sync().await.expect("sync");
     assert_eq!(file.read_at(0, 100).await.expect("read_at"), b"Jello world");
     assert_eq!(file.read_at(6, 3).await.expect("read_at"), b"wor");
     assert_eq!(file.read_at(50, 3).await.expect("read_at past end"), b"");
-    file.write_at(13, Bytes::from_static(b"!")).await.expect("write_at past end");
+    file.write_at(13, Bytes::from_static(b"!"))
+        .await
+        .expect("write_at past end");
     assert_eq!(file.read_at(11, 10).await.expect("read_at"), b"\0\0!");
     file.set_len(5).await.expect("set_len");
     assert_eq!(file.len().await.expect("len"), 5);
     drop(file);
     let reopened = io.open(&path, OpenOptions::READ).await.expect("reopen");
     assert_eq!(reopened.read_at(0, 100).await.expect("read_at"), b"Jello");
-    assert!(io.open(&scratch.join("missing"), OpenOptions::READ).await.is_err(), "opened a missing file");
+    assert!(
+        io.open(&scratch.join("missing"), OpenOptions::READ)
+            .await
+            .is_err(),
+        "opened a missing file"
+    );
     io.remove(&path).await.expect("remove");
 }
 
@@ -146,11 +179,18 @@ pub async fn directories<I: Io>(io: &I, scratch: &Path) {
     let dir = scratch.join("conformance-dir");
     io.create_dir_all(&dir).await.expect("create_dir_all");
     for name in ["b", "a", "c"] {
-        let file = io.open(&dir.join(name), OpenOptions::CREATE_TRUNCATE).await.expect("create");
-        file.append(Bytes::from(name.as_bytes().to_vec())).await.expect("append");
+        let file = io
+            .open(&dir.join(name), OpenOptions::CREATE_TRUNCATE)
+            .await
+            .expect("create");
+        file.append(Bytes::from(name.as_bytes().to_vec()))
+            .await
+            .expect("append");
         file.sync().await.expect("sync");
     }
-    io.rename(&dir.join("c"), &dir.join("a")).await.expect("rename");
+    io.rename(&dir.join("c"), &dir.join("a"))
+        .await
+        .expect("rename");
     io.sync_dir(&dir).await.expect("sync_dir");
     let names: Vec<String> = io
         .list_dir(&dir)
@@ -160,8 +200,15 @@ pub async fn directories<I: Io>(io: &I, scratch: &Path) {
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, vec!["a", "b"], "list_dir after rename");
-    let a = io.open(&dir.join("a"), OpenOptions::READ).await.expect("open renamed");
-    assert_eq!(a.read_at(0, 10).await.expect("read"), b"c", "rename did not replace the target");
+    let a = io
+        .open(&dir.join("a"), OpenOptions::READ)
+        .await
+        .expect("open renamed");
+    assert_eq!(
+        a.read_at(0, 10).await.expect("read"),
+        b"c",
+        "rename did not replace the target"
+    );
     io.remove(&dir.join("a")).await.expect("remove");
     io.remove(&dir.join("b")).await.expect("remove");
     assert!(io.list_dir(&dir).await.expect("list_dir").is_empty());

@@ -61,7 +61,11 @@ pub trait Io: Clone + Send + Sync + 'static {
     fn connect(&self, addr: &str) -> impl Future<Output = io::Result<Self::Stream>> + Send;
 
     /// Opens a file, creating it if `opts.create` is set.
-    fn open(&self, path: &Path, opts: OpenOptions) -> impl Future<Output = io::Result<Self::File>> + Send;
+    fn open(
+        &self,
+        path: &Path,
+        opts: OpenOptions,
+    ) -> impl Future<Output = io::Result<Self::File>> + Send;
 
     /// Atomically renames `from` to `to` (replacing `to`). Durable only after [`Io::sync_dir`].
     fn rename(&self, from: &Path, to: &Path) -> impl Future<Output = io::Result<()>> + Send;
@@ -117,11 +121,26 @@ pub struct OpenOptions {
 
 impl OpenOptions {
     /// Read only; the file must exist.
-    pub const READ: OpenOptions = OpenOptions { read: true, write: false, create: false, truncate: false };
+    pub const READ: OpenOptions = OpenOptions {
+        read: true,
+        write: false,
+        create: false,
+        truncate: false,
+    };
     /// Read and write, created if missing, contents kept.
-    pub const READ_WRITE_CREATE: OpenOptions = OpenOptions { read: true, write: true, create: true, truncate: false };
+    pub const READ_WRITE_CREATE: OpenOptions = OpenOptions {
+        read: true,
+        write: true,
+        create: true,
+        truncate: false,
+    };
     /// Read and write, created if missing, emptied.
-    pub const CREATE_TRUNCATE: OpenOptions = OpenOptions { read: true, write: true, create: true, truncate: true };
+    pub const CREATE_TRUNCATE: OpenOptions = OpenOptions {
+        read: true,
+        write: true,
+        create: true,
+        truncate: true,
+    };
 }
 
 /// An open file. Writes are durable only after [`File::sync`].

@@ -42,7 +42,12 @@ impl TokioIo {
 
     /// A new environment whose randomness starts from `seed` (time and network stay real).
     pub fn with_seed(seed: u64) -> TokioIo {
-        TokioIo { inner: Arc::new(Inner { origin: Instant::now(), rng_state: AtomicU64::new(seed) }) }
+        TokioIo {
+            inner: Arc::new(Inner {
+                origin: Instant::now(),
+                rng_state: AtomicU64::new(seed),
+            }),
+        }
     }
 }
 
@@ -54,13 +59,17 @@ impl Default for TokioIo {
 
 /// SplitMix64: a counter-based generator, so concurrent callers need only one atomic add.
 fn splitmix64(state: &AtomicU64) -> u64 {
-    let mut z = state.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = state
+        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
 
-fn blocking<T: Send + 'static>(f: impl FnOnce() -> io::Result<T> + Send + 'static) -> impl Future<Output = io::Result<T>> + Send {
+fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> impl Future<Output = io::Result<T>> + Send {
     async move {
         match tokio::task::spawn_blocking(f).await {
             Ok(result) => result,
@@ -79,7 +88,10 @@ impl Io for TokioIo {
     }
 
     fn unix_time_us(&self) -> u64 {
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(0)
     }
 
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send + 'static {
@@ -114,7 +126,11 @@ impl Io for TokioIo {
         }
     }
 
-    fn open(&self, path: &Path, opts: OpenOptions) -> impl Future<Output = io::Result<TokioFile>> + Send {
+    fn open(
+        &self,
+        path: &Path,
+        opts: OpenOptions,
+    ) -> impl Future<Output = io::Result<TokioFile>> + Send {
         let path = path.to_path_buf();
         async move {
             let file = blocking(move || {
@@ -126,7 +142,9 @@ impl Io for TokioIo {
                     .open(path)
             })
             .await?;
-            Ok(TokioFile { file: Arc::new(Mutex::new(file)) })
+            Ok(TokioFile {
+                file: Arc::new(Mutex::new(file)),
+            })
         }
     }
 

@@ -42,7 +42,10 @@ pub fn db_arg(ctx: &mut Ctx<'_, '_>, arg: &[u8]) -> Option<usize> {
 /// Writes the HELP reply of a container command: the header line, the lines, and the closing
 /// HELP line, as Redis's `addReplyHelp` does.
 pub fn reply_help(ctx: &mut Ctx<'_, '_>, command: &str, lines: &[&str]) {
-    let header = format!("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", command.to_ascii_uppercase());
+    let header = format!(
+        "{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        command.to_ascii_uppercase()
+    );
     ctx.out.array(lines.len() + 3);
     ctx.out.simple(&header);
     for line in lines {

@@ -34,7 +34,7 @@ pub struct Spec {
     pub tips: &'static [&'static str],
     pub group: &'static str,
     pub since: &'static str,
-    /// `None` for containers, whose work is done by a subcommand.
+    /// `None` for containers whose work is always done by a subcommand.
     pub handler: Option<Handler>,
     pub subcommands: &'static [Spec],
 }
@@ -93,7 +93,11 @@ impl Command {
             let short = sub.name.split_once('|').map_or(sub.name, |(_, s)| s);
             subcommands.insert(short, Command::new(sub));
         }
-        Command { spec, flags: flag::from_names(spec.flags), subcommands }
+        Command {
+            spec,
+            flags: flag::from_names(spec.flags),
+            subcommands,
+        }
     }
 
     pub fn has(&self, bits: u32) -> bool {
@@ -103,15 +107,27 @@ impl Command {
     /// True when `argc` arguments (name included) satisfy the arity.
     pub fn arity_ok(&self, argc: usize) -> bool {
         let arity = self.spec.arity;
-        if arity >= 0 { argc == arity as usize } else { argc >= (-arity) as usize }
+        if arity >= 0 {
+            argc == arity as usize
+        } else {
+            argc >= (-arity) as usize
+        }
     }
 
     /// The positions of the key arguments in `args`, from the spec's (first, last, step).
     pub fn key_positions(&self, argc: usize) -> impl Iterator<Item = usize> {
         let (first, last, step) = self.spec.keys;
         let (first, step) = (first.max(0) as usize, step.max(1) as usize);
-        let last = if last < 0 { argc as i64 + last as i64 } else { last as i64 };
-        let end = if first == 0 { 0 } else { (last.max(0) as usize + 1).min(argc) };
+        let last = if last < 0 {
+            argc as i64 + last as i64
+        } else {
+            last as i64
+        };
+        let end = if first == 0 {
+            0
+        } else {
+            (last.max(0) as usize + 1).min(argc)
+        };
         (first..end.max(first)).step_by(step)
     }
 }
@@ -130,7 +146,13 @@ impl Commands {
     fn build() -> Commands {
         let mut by_name = IndexMap::with_hasher(fixed_hasher());
         for spec in table::COMMANDS {
-            assert!(spec.handler.is_some() != !spec.subcommands.is_empty(), "{}: handler xor subcommands", spec.name);
+            // A container may also have a handler of its own, run when no subcommand is given
+            // (COMMAND alone lists every command).
+            assert!(
+                spec.handler.is_some() || !spec.subcommands.is_empty(),
+                "{}: nothing to run",
+                spec.name
+            );
             let previous = by_name.insert(spec.name, Command::new(spec));
             assert!(previous.is_none(), "duplicate command {}", spec.name);
         }
@@ -181,7 +203,11 @@ mod tests {
             assert_eq!(command.spec.name, command.spec.name.to_ascii_lowercase());
             assert_ne!(command.spec.arity, 0, "{}", command.spec.name);
             for sub in command.subcommands.values() {
-                assert!(sub.spec.name.starts_with(&format!("{}|", command.spec.name)));
+                assert!(
+                    sub.spec
+                        .name
+                        .starts_with(&format!("{}|", command.spec.name))
+                );
                 assert!(sub.spec.handler.is_some());
             }
         }

@@ -37,7 +37,10 @@ pub struct DbShard {
 
 impl DbShard {
     fn new(hasher: &RandomState) -> DbShard {
-        DbShard { map: IndexMap::with_hasher(hasher.clone()), expires: BTreeSet::new() }
+        DbShard {
+            map: IndexMap::with_hasher(hasher.clone()),
+            expires: BTreeSet::new(),
+        }
     }
 
     /// Removes a key and its TTL record.
@@ -78,14 +81,28 @@ impl Keyspace {
     /// `seed` comes from the I/O environment's randomness.
     pub fn new(databases: usize, shard_count: usize, seed: u64) -> Keyspace {
         assert!(databases >= 1, "at least one database");
-        assert!(shard_count >= 1 && shard_count <= 1024, "shard count out of range");
-        let split = |salt: u64| seed.rotate_left(salt as u32 * 13) ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        assert!(
+            shard_count >= 1 && shard_count <= 1024,
+            "shard count out of range"
+        );
+        let split = |salt: u64| {
+            seed.rotate_left(salt as u32 * 13) ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        };
         let map_hasher = RandomState::with_seeds(split(1), split(2), split(3), split(4));
         let shard_hasher = RandomState::with_seeds(split(5), split(6), split(7), split(8));
         let shards = (0..shard_count)
-            .map(|_| Mutex::new(Shard { dbs: (0..databases).map(|_| DbShard::new(&map_hasher)).collect() }))
+            .map(|_| {
+                Mutex::new(Shard {
+                    dbs: (0..databases).map(|_| DbShard::new(&map_hasher)).collect(),
+                })
+            })
             .collect();
-        Keyspace { shards, shard_hasher, databases, stats: KeyspaceStats::default() }
+        Keyspace {
+            shards,
+            shard_hasher,
+            databases,
+            stats: KeyspaceStats::default(),
+        }
     }
 
     pub fn databases(&self) -> usize {
@@ -103,15 +120,24 @@ impl Keyspace {
     fn lock_shard(&self, index: usize) -> MutexGuard<'_, Shard> {
         // A panic while holding a shard is a bug that already tore the process's invariants;
         // keep serving rather than poison every later command on that shard.
-        self.shards[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.shards[index]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Locks the given shards (any order, duplicates allowed) in ascending order.
     pub fn lock(&self, mut indexes: SmallVec<[usize; 4]>) -> Locked<'_> {
         indexes.sort_unstable();
         indexes.dedup();
-        let guards = indexes.into_iter().map(|i| (i, self.lock_shard(i))).collect();
-        Locked { keyspace: self, guards, all: false }
+        let guards = indexes
+            .into_iter()
+            .map(|i| (i, self.lock_shard(i)))
+            .collect();
+        Locked {
+            keyspace: self,
+            guards,
+            all: false,
+        }
     }
 
     /// Locks the shards of `keys`.
@@ -121,8 +147,14 @@ impl Keyspace {
 
     /// Locks every shard (whole-keyspace commands, transactions).
     pub fn lock_all(&self) -> Locked<'_> {
-        let guards = (0..self.shards.len()).map(|i| (i, self.lock_shard(i))).collect();
-        Locked { keyspace: self, guards, all: true }
+        let guards = (0..self.shards.len())
+            .map(|i| (i, self.lock_shard(i)))
+            .collect();
+        Locked {
+            keyspace: self,
+            guards,
+            all: true,
+        }
     }
 
     /// Removes due keys from one shard, at most `budget` of them. Returns how many were
@@ -132,7 +164,9 @@ impl Keyspace {
         let mut removed = 0;
         for db in guard.dbs.iter_mut() {
             while removed < budget {
-                let Some((deadline, _)) = db.expires.first() else { break };
+                let Some((deadline, _)) = db.expires.first() else {
+                    break;
+                };
                 if *deadline >= now_ms {
                     break;
                 }
@@ -142,8 +176,13 @@ impl Keyspace {
                 removed += 1;
             }
         }
-        self.stats.expired_keys.fetch_add(removed as u64, Ordering::Relaxed);
-        let more = guard.dbs.iter().any(|db| db.expires.first().is_some_and(|(d, _)| *d < now_ms));
+        self.stats
+            .expired_keys
+            .fetch_add(removed as u64, Ordering::Relaxed);
+        let more = guard
+            .dbs
+            .iter()
+            .any(|db| db.expires.first().is_some_and(|(d, _)| *d < now_ms));
         (removed, more)
     }
 }
@@ -193,7 +232,11 @@ impl<'a> Locked<'a> {
     /// A view of database `db` at time `now_ms`.
     pub fn db(&mut self, db: usize, now_ms: u64) -> Db<'_, 'a> {
         assert!(db < self.keyspace.databases, "database index out of range");
-        Db { locked: self, db, now_ms }
+        Db {
+            locked: self,
+            db,
+            now_ms,
+        }
     }
 }
 
@@ -265,7 +308,11 @@ impl<'l, 'a> Db<'l, 'a> {
     pub fn set(&mut self, key: &[u8], value: Value, expire_ms: u64) {
         let access_s = (self.now_ms / 1000) as u32;
         let part = self.part(key);
-        let entry = Entry { value, expire_ms, access_s };
+        let entry = Entry {
+            value,
+            expire_ms,
+            access_s,
+        };
         match part.map.get_full_mut(key) {
             Some((_, _, old)) => {
                 let old_expire = old.expire_ms;
@@ -302,7 +349,9 @@ impl<'l, 'a> Db<'l, 'a> {
 
     /// Changes the TTL of an existing key (0 = persist). Returns false if the key is missing.
     pub fn set_expire(&mut self, key: &[u8], expire_ms: u64) -> bool {
-        let Some(entry) = self.entry_mut(key) else { return false };
+        let Some(entry) = self.entry_mut(key) else {
+            return false;
+        };
         let old = entry.expire_ms;
         if old == expire_ms {
             return true;
@@ -352,7 +401,10 @@ mod tests {
         drop(locked);
         let mut locked = ks.lock_all();
         let mut later = locked.db(0, 6_000);
-        assert!(later.entry_mut(b"b").is_none(), "expired key is gone on lookup");
+        assert!(
+            later.entry_mut(b"b").is_none(),
+            "expired key is gone on lookup"
+        );
         assert!(later.remove(b"a").is_some());
         assert_eq!(later.len(), 0);
         for part in locked.db_shards(0) {
@@ -383,7 +435,9 @@ mod tests {
     #[test]
     fn keys_spread_over_shards_and_locking_is_per_shard() {
         let ks = keyspace();
-        let shards: std::collections::BTreeSet<usize> = (0..200).map(|i| ks.shard_of(format!("key:{i}").as_bytes())).collect();
+        let shards: std::collections::BTreeSet<usize> = (0..200)
+            .map(|i| ks.shard_of(format!("key:{i}").as_bytes()))
+            .collect();
         assert_eq!(shards.len(), 8);
         let mut locked = ks.lock_keys([&b"x"[..], b"y", b"x"]);
         locked.db(3, 0).set(b"x", Value::Int(1), 0);

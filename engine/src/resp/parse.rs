@@ -34,11 +34,21 @@ impl ProtocolError {
     pub fn message(&self) -> String {
         match self {
             ProtocolError::TooBigInline => "ERR Protocol error: too big inline request".into(),
-            ProtocolError::UnbalancedQuotes => "ERR Protocol error: unbalanced quotes in request".into(),
-            ProtocolError::TooBigMultibulkHeader => "ERR Protocol error: too big mbulk count string".into(),
-            ProtocolError::InvalidMultibulkLength => "ERR Protocol error: invalid multibulk length".into(),
-            ProtocolError::TooBigBulkHeader => "ERR Protocol error: too big bulk count string".into(),
-            ProtocolError::ExpectedDollar(b) => format!("ERR Protocol error: expected '$', got '{}'", *b as char),
+            ProtocolError::UnbalancedQuotes => {
+                "ERR Protocol error: unbalanced quotes in request".into()
+            }
+            ProtocolError::TooBigMultibulkHeader => {
+                "ERR Protocol error: too big mbulk count string".into()
+            }
+            ProtocolError::InvalidMultibulkLength => {
+                "ERR Protocol error: invalid multibulk length".into()
+            }
+            ProtocolError::TooBigBulkHeader => {
+                "ERR Protocol error: too big bulk count string".into()
+            }
+            ProtocolError::ExpectedDollar(b) => {
+                format!("ERR Protocol error: expected '$', got '{}'", *b as char)
+            }
             ProtocolError::InvalidBulkLength => "ERR Protocol error: invalid bulk length".into(),
         }
     }
@@ -67,7 +77,11 @@ impl RequestParser {
     /// Consumes the next complete command from `buf`. `Ok(None)`: more bytes are needed.
     /// An empty argument vector is never returned: empty multibulks and blank inline lines are
     /// skipped as Redis skips them. `bulk_len_max` is `proto-max-bulk-len`.
-    pub fn next(&mut self, buf: &mut BytesMut, bulk_len_max: u64) -> Result<Option<Vec<Bytes>>, ProtocolError> {
+    pub fn next(
+        &mut self,
+        buf: &mut BytesMut,
+        bulk_len_max: u64,
+    ) -> Result<Option<Vec<Bytes>>, ProtocolError> {
         loop {
             if self.remaining == 0 {
                 if buf.is_empty() {
@@ -89,7 +103,8 @@ impl RequestParser {
                 if line_end + 1 >= buf.len() {
                     return Ok(None); // the '\n' has not arrived yet
                 }
-                let count = parse_i64(&buf[1..line_end]).ok_or(ProtocolError::InvalidMultibulkLength)?;
+                let count =
+                    parse_i64(&buf[1..line_end]).ok_or(ProtocolError::InvalidMultibulkLength)?;
                 if count > MULTIBULK_COUNT_MAX {
                     return Err(ProtocolError::InvalidMultibulkLength);
                 }
@@ -117,7 +132,8 @@ impl RequestParser {
                         if buf[0] != b'$' {
                             return Err(ProtocolError::ExpectedDollar(buf[0]));
                         }
-                        let len = parse_i64(&buf[1..line_end]).ok_or(ProtocolError::InvalidBulkLength)?;
+                        let len =
+                            parse_i64(&buf[1..line_end]).ok_or(ProtocolError::InvalidBulkLength)?;
                         if len < 0 || len as u64 > bulk_len_max {
                             return Err(ProtocolError::InvalidBulkLength);
                         }
@@ -158,7 +174,11 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     if s == b"0" {
         return Some(0);
     }
-    let (negative, digits) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
+    let (negative, digits) = if s[0] == b'-' {
+        (true, &s[1..])
+    } else {
+        (false, s)
+    };
     if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) {
         return None;
     }
@@ -184,7 +204,11 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
 
 /// One inline command line: up to '\n', a trailing '\r' dropped, split like `sdssplitargs`.
 fn parse_inline(buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError> {
-    let Some(newline) = buf.iter().take(INLINE_MAX_BYTES + 1).position(|&b| b == b'\n') else {
+    let Some(newline) = buf
+        .iter()
+        .take(INLINE_MAX_BYTES + 1)
+        .position(|&b| b == b'\n')
+    else {
         if buf.len() > INLINE_MAX_BYTES {
             return Err(ProtocolError::TooBigInline);
         }
@@ -195,7 +219,9 @@ fn parse_inline(buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError>
     if line.last() == Some(&b'\r') {
         line = &line[..line.len() - 1];
     }
-    split_args(line).map(Some).ok_or(ProtocolError::UnbalancedQuotes)
+    split_args(line)
+        .map(Some)
+        .ok_or(ProtocolError::UnbalancedQuotes)
 }
 
 /// Splits a line into arguments like Redis's `sdssplitargs`: blanks separate arguments;
@@ -222,7 +248,12 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Bytes>> {
                     return None;
                 }
                 let c = line[i];
-                if c == b'\\' && i + 3 < n && line[i + 1] == b'x' && line[i + 2].is_ascii_hexdigit() && line[i + 3].is_ascii_hexdigit() {
+                if c == b'\\'
+                    && i + 3 < n
+                    && line[i + 1] == b'x'
+                    && line[i + 2].is_ascii_hexdigit()
+                    && line[i + 3].is_ascii_hexdigit()
+                {
                     current.push(hex_value(line[i + 2]) * 16 + hex_value(line[i + 3]));
                     i += 3;
                 } else if c == b'\\' && i + 1 < n {
@@ -305,13 +336,19 @@ mod tests {
     }
 
     fn args(items: &[&str]) -> Vec<Bytes> {
-        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
+        items
+            .iter()
+            .map(|s| Bytes::copy_from_slice(s.as_bytes()))
+            .collect()
     }
 
     #[test]
     fn multibulk_pipeline() {
         let input = b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n";
-        assert_eq!(parse_all(input).unwrap(), vec![args(&["GET", "k"]), args(&["SET", "k", ""])]);
+        assert_eq!(
+            parse_all(input).unwrap(),
+            vec![args(&["GET", "k"]), args(&["SET", "k", ""])]
+        );
     }
 
     #[test]
@@ -324,7 +361,11 @@ mod tests {
                 let mut parser = RequestParser::new();
                 let mut buf = BytesMut::new();
                 let mut got = Vec::new();
-                for chunk in [&input[..split], &input[split..second_split], &input[second_split..]] {
+                for chunk in [
+                    &input[..split],
+                    &input[split..second_split],
+                    &input[second_split..],
+                ] {
                     buf.extend_from_slice(chunk);
                     while let Some(cmd) = parser.next(&mut buf, MAX).unwrap() {
                         got.push(cmd);
@@ -339,22 +380,55 @@ mod tests {
     #[test]
     fn inline_commands() {
         assert_eq!(parse_all(b"PING\r\n").unwrap(), vec![args(&["PING"])]);
-        assert_eq!(parse_all(b"set k v\n").unwrap(), vec![args(&["set", "k", "v"])]);
+        assert_eq!(
+            parse_all(b"set k v\n").unwrap(),
+            vec![args(&["set", "k", "v"])]
+        );
         assert_eq!(parse_all(b"\r\n\r\nPING\n").unwrap(), vec![args(&["PING"])]);
-        assert_eq!(parse_all(b"set k \"a\\x41\\n\"\r\n").unwrap(), vec![args(&["set", "k", "aA\n"])]);
-        assert_eq!(parse_all(b"set k 'it\\'s'\r\n").unwrap(), vec![args(&["set", "k", "it's"])]);
-        assert_eq!(parse_all(b"set k \"ab\r\n"), Err(ProtocolError::UnbalancedQuotes));
-        assert_eq!(parse_all(b"set k \"ab\"c\r\n"), Err(ProtocolError::UnbalancedQuotes));
+        assert_eq!(
+            parse_all(b"set k \"a\\x41\\n\"\r\n").unwrap(),
+            vec![args(&["set", "k", "aA\n"])]
+        );
+        assert_eq!(
+            parse_all(b"set k 'it\\'s'\r\n").unwrap(),
+            vec![args(&["set", "k", "it's"])]
+        );
+        assert_eq!(
+            parse_all(b"set k \"ab\r\n"),
+            Err(ProtocolError::UnbalancedQuotes)
+        );
+        assert_eq!(
+            parse_all(b"set k \"ab\"c\r\n"),
+            Err(ProtocolError::UnbalancedQuotes)
+        );
     }
 
     #[test]
     fn protocol_errors() {
-        assert_eq!(parse_all(b"*x\r\n"), Err(ProtocolError::InvalidMultibulkLength));
-        assert_eq!(parse_all(b"*3000000000\r\n"), Err(ProtocolError::InvalidMultibulkLength));
-        assert_eq!(parse_all(b"*1\r\n+ok\r\n"), Err(ProtocolError::ExpectedDollar(b'+')));
-        assert_eq!(parse_all(b"*1\r\n$-1\r\n"), Err(ProtocolError::InvalidBulkLength));
-        assert_eq!(parse_all(b"*1\r\n$536870913\r\n"), Err(ProtocolError::InvalidBulkLength));
-        assert_eq!(parse_all(b"*1\r\n$01\r\n"), Err(ProtocolError::InvalidBulkLength));
+        assert_eq!(
+            parse_all(b"*x\r\n"),
+            Err(ProtocolError::InvalidMultibulkLength)
+        );
+        assert_eq!(
+            parse_all(b"*3000000000\r\n"),
+            Err(ProtocolError::InvalidMultibulkLength)
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n+ok\r\n"),
+            Err(ProtocolError::ExpectedDollar(b'+'))
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n$-1\r\n"),
+            Err(ProtocolError::InvalidBulkLength)
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n$536870913\r\n"),
+            Err(ProtocolError::InvalidBulkLength)
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n$01\r\n"),
+            Err(ProtocolError::InvalidBulkLength)
+        );
         let long = vec![b'a'; INLINE_MAX_BYTES + 1];
         assert_eq!(parse_all(&long), Err(ProtocolError::TooBigInline));
         let mut mbulk = b"*".to_vec();

@@ -26,7 +26,11 @@ pub struct Reply {
 
 impl Reply {
     pub fn new(protocol: Protocol) -> Reply {
-        Reply { buf: BytesMut::with_capacity(16 * 1024), protocol, errors_written: 0 }
+        Reply {
+            buf: BytesMut::with_capacity(16 * 1024),
+            protocol,
+            errors_written: 0,
+        }
     }
 
     pub fn resp3(&self) -> bool {
@@ -59,7 +63,8 @@ impl Reply {
         self.errors_written += 1;
         self.buf.put_u8(b'-');
         for &b in text.as_ref() {
-            self.buf.put_u8(if b == b'\r' || b == b'\n' { b' ' } else { b });
+            self.buf
+                .put_u8(if b == b'\r' || b == b'\n' { b' ' } else { b });
         }
         self.buf.put_slice(b"\r\n");
     }
@@ -133,7 +138,8 @@ impl Reply {
     /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
     pub fn boolean(&mut self, value: bool) {
         if self.resp3() {
-            self.buf.put_slice(if value { b"#t\r\n" } else { b"#f\r\n" });
+            self.buf
+                .put_slice(if value { b"#t\r\n" } else { b"#f\r\n" });
         } else {
             self.int(value as i64);
         }
@@ -190,7 +196,13 @@ mod tests {
         assert_eq!(encode(Protocol::Resp3, |r| r.boolean(true)), b"#t\r\n");
         assert_eq!(encode(Protocol::Resp2, |r| r.int(-12)), b":-12\r\n");
         assert_eq!(encode(Protocol::Resp2, |r| r.bulk(b"")), b"$0\r\n\r\n");
-        assert_eq!(encode(Protocol::Resp2, |r| r.error("ERR a\r\nb")), b"-ERR a  b\r\n");
-        assert_eq!(encode(Protocol::Resp3, |r| r.verbatim(b"hi")), b"=6\r\ntxt:hi\r\n");
+        assert_eq!(
+            encode(Protocol::Resp2, |r| r.error("ERR a\r\nb")),
+            b"-ERR a  b\r\n"
+        );
+        assert_eq!(
+            encode(Protocol::Resp3, |r| r.verbatim(b"hi")),
+            b"=6\r\ntxt:hi\r\n"
+        );
     }
 }

@@ -1,0 +1,128 @@
+//! One client connection: read bytes, run the session over them, write replies.
+//!
+//! Back-pressure rather than unbounded buffers: replies are flushed whenever the output buffer
+//! passes [`FLUSH_BYTES`], and nothing more is read until they are written, so a client that
+//! pipelines without reading stalls itself instead of growing the server's memory. The read is
+//! raced against the client's waker so CLIENT KILL, idle timeouts and shutdown take effect on
+//! a connection that is waiting for input.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::task::Poll;
+
+use bytes::BytesMut;
+use ferrite_engine::client::ClientHandle;
+use ferrite_engine::{Engine, Session, Step};
+use ferrite_io::{Io, Stream};
+use futures_util::future::{Either, select};
+use tracing::{debug, warn};
+
+use crate::{boxed, now};
+
+/// Output bytes that trigger a flush before the next command runs.
+const FLUSH_BYTES: usize = 64 * 1024;
+
+pub async fn serve<I: Io>(
+    io: I,
+    engine: Arc<Engine>,
+    mut stream: I::Stream,
+    peer: SocketAddr,
+    laddr: String,
+) {
+    let handle = match engine.register_client(peer.to_string(), laddr, now(&io)) {
+        Ok(handle) => handle,
+        Err(message) => {
+            let _ = stream.write_all(format!("-{message}\r\n").as_bytes()).await;
+            return;
+        }
+    };
+    debug!(id = handle.id, %peer, "client connected");
+    let mut session = Session::new(&engine, handle.clone());
+    let result = drive(&io, &engine, &mut session, &handle, &mut stream).await;
+    if let Err(error) = result {
+        debug!(id = handle.id, %error, "connection error");
+    }
+    let _ = stream.shutdown().await;
+    engine.unregister_client(handle.id);
+    debug!(id = handle.id, "client disconnected");
+}
+
+async fn drive<I: Io>(
+    io: &I,
+    engine: &Engine,
+    session: &mut Session,
+    handle: &Arc<ClientHandle>,
+    stream: &mut I::Stream,
+) -> std::io::Result<()> {
+    let mut input = BytesMut::with_capacity(16 * 1024);
+    loop {
+        // Run every complete command in the buffer, flushing as the output grows.
+        let clock = now(io);
+        loop {
+            match session.process_one(engine, &mut input, clock) {
+                Step::NeedMore => break,
+                Step::Continue => {
+                    if session.out.buf.len() >= FLUSH_BYTES {
+                        flush(engine, session, stream).await?;
+                    }
+                }
+                Step::Close => {
+                    flush(engine, session, stream).await?;
+                    return Ok(());
+                }
+            }
+        }
+        flush(engine, session, stream).await?;
+        handle
+            .query_buffer_bytes
+            .store(input.len() as u64, Ordering::Relaxed);
+        if input.len() as u64 > engine.query_buffer_limit.load(Ordering::Relaxed) {
+            warn!(
+                id = handle.id,
+                bytes = input.len(),
+                "closing client that reached max query buffer length"
+            );
+            return Ok(());
+        }
+        let killed = std::future::poll_fn(|cx| {
+            handle.waker.register(cx.waker());
+            if handle.is_killed() {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        });
+        let read = match select(boxed(stream.read(&mut input)), boxed(killed)).await {
+            Either::Left((read, _)) => read?,
+            Either::Right(_) => return Ok(()),
+        };
+        if read == 0 {
+            return Ok(());
+        }
+        engine
+            .stats
+            .total_net_input_bytes
+            .fetch_add(read as u64, Ordering::Relaxed);
+        handle
+            .last_interaction_mono_us
+            .store(now(io).mono_us, Ordering::Relaxed);
+    }
+}
+
+async fn flush<S: Stream>(
+    engine: &Engine,
+    session: &mut Session,
+    stream: &mut S,
+) -> std::io::Result<()> {
+    if session.out.buf.is_empty() {
+        return Ok(());
+    }
+    stream.write_all(&session.out.buf).await?;
+    engine
+        .stats
+        .total_net_output_bytes
+        .fetch_add(session.out.buf.len() as u64, Ordering::Relaxed);
+    session.out.buf.clear();
+    Ok(())
+}
