@@ -77,6 +77,9 @@ pub struct Engine {
     pub tcp_port: u16,
     pub used_memory: fn() -> u64,
     shutdown: Mutex<Option<ShutdownMode>>,
+    /// SplitMix64 state for the engine's randomness (RANDOMKEY, SPOP, ...), seeded from the
+    /// I/O environment so a seeded simulation replays the same choices.
+    rng_state: AtomicU64,
     /// Fired when shutdown is requested.
     pub shutdown_signal: Signal,
 }
@@ -116,9 +119,24 @@ impl Engine {
             tcp_port,
             used_memory,
             shutdown: Mutex::new(None),
+            rng_state: AtomicU64::new(seed ^ 0x243F_6A88_85A3_08D3),
             shutdown_signal: Signal::default(),
         };
         engine
+    }
+
+    /// 64 random bits from the engine's seeded generator.
+    pub fn random_u64(&self) -> u64 {
+        let state = self
+            .rng_state
+            .fetch_add(crate::util::SPLITMIX_GAMMA, Ordering::Relaxed);
+        crate::util::splitmix64_mix(state.wrapping_add(crate::util::SPLITMIX_GAMMA))
+    }
+
+    /// A random index in `0..n` (`n > 0`); the modulo bias is negligible for keyspace sizes.
+    pub fn random_below(&self, n: usize) -> usize {
+        assert!(n > 0, "random_below(0)");
+        (self.random_u64() % n as u64) as usize
     }
 
     /// A snapshot of the configuration.

@@ -174,6 +174,16 @@ pub fn incr_by_float(current: &[u8], increment: &[u8]) -> Option<String> {
     Some(format!("{value}"))
 }
 
+/// The SplitMix64 increment.
+pub const SPLITMIX_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// SplitMix64's output function: a well-mixed 64-bit value from a counter state.
+pub fn splitmix64_mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// ASCII-lowercase comparison of an argument with a keyword given in lowercase.
 #[inline]
 pub fn eq_ignore_case(arg: &[u8], lowercase: &str) -> bool {

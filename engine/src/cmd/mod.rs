@@ -1,13 +1,15 @@
 //! Command handlers, one file per family: `conn` (connection), `server` (server-wide),
-//! `keys` (generic keyspace commands), `t_string` (strings). Later value types each get a
+//! `keys` (generic keyspace commands), `expire` (TTL commands), `t_string` (strings). Later value types each get a
 //! `t_<type>.rs`. Handlers are registered in `command::table`.
 //!
 //! Every handler writes exactly one reply to `ctx.out`.
 
 pub mod conn;
+pub mod expire;
 pub mod keys;
 pub mod server;
 pub mod t_string;
+pub mod t_string_lcs;
 
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -29,9 +31,17 @@ pub fn int_arg(ctx: &mut Ctx<'_, '_>, arg: &[u8]) -> Option<i64> {
     parsed
 }
 
-/// Parses a database index argument (SELECT, MOVE, COPY DB, SWAPDB).
+pub const INT_RANGE: &str =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+
+/// Parses a database index argument (SELECT, MOVE, COPY ... DB) as Redis does: an integer
+/// (`getIntFromObjectOrReply`, so 32-bit), then a range check against `databases`.
 pub fn db_arg(ctx: &mut Ctx<'_, '_>, arg: &[u8]) -> Option<usize> {
     let index = int_arg(ctx, arg)?;
+    if i32::try_from(index).is_err() {
+        ctx.out.error(INT_RANGE);
+        return None;
+    }
     if index < 0 || index as usize >= ctx.engine.keyspace.databases() {
         ctx.out.error(DB_OUT_OF_RANGE);
         return None;
@@ -52,5 +62,5 @@ pub fn reply_help(ctx: &mut Ctx<'_, '_>, command: &str, lines: &[&str]) {
         ctx.out.simple(line);
     }
     ctx.out.simple("HELP");
-    ctx.out.simple("    Print this help.");
+    ctx.out.simple("    Prints this help.");
 }

@@ -6,7 +6,7 @@
 //! Keep rows sorted by group, then as Redis lists them; subcommands sorted by name.
 
 use super::Spec;
-use crate::cmd::{conn, keys, server, t_string};
+use crate::cmd::{conn, expire, keys, server, t_string};
 
 pub static COMMANDS: &[Spec] = &[
     Spec {
@@ -974,7 +974,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &[],
         group: "generic",
         since: "1.0.0",
-        handler: Some(keys::expire),
+        handler: Some(expire::expire),
         subcommands: &[],
     },
     Spec {
@@ -987,7 +987,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &[],
         group: "generic",
         since: "2.6.0",
-        handler: Some(keys::pexpire),
+        handler: Some(expire::pexpire),
         subcommands: &[],
     },
     Spec {
@@ -1000,7 +1000,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &[],
         group: "generic",
         since: "1.2.0",
-        handler: Some(keys::expireat),
+        handler: Some(expire::expireat),
         subcommands: &[],
     },
     Spec {
@@ -1013,7 +1013,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &[],
         group: "generic",
         since: "2.6.0",
-        handler: Some(keys::pexpireat),
+        handler: Some(expire::pexpireat),
         subcommands: &[],
     },
     Spec {
@@ -1026,7 +1026,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &["nondeterministic_output"],
         group: "generic",
         since: "1.0.0",
-        handler: Some(keys::ttl),
+        handler: Some(expire::ttl),
         subcommands: &[],
     },
     Spec {
@@ -1039,7 +1039,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &["nondeterministic_output"],
         group: "generic",
         since: "2.6.0",
-        handler: Some(keys::pttl),
+        handler: Some(expire::pttl),
         subcommands: &[],
     },
     Spec {
@@ -1052,7 +1052,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &[],
         group: "generic",
         since: "7.0.0",
-        handler: Some(keys::expiretime),
+        handler: Some(expire::expiretime),
         subcommands: &[],
     },
     Spec {
@@ -1065,7 +1065,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &[],
         group: "generic",
         since: "7.0.0",
-        handler: Some(keys::pexpiretime),
+        handler: Some(expire::pexpiretime),
         subcommands: &[],
     },
     Spec {
@@ -1078,7 +1078,7 @@ pub static COMMANDS: &[Spec] = &[
         tips: &[],
         group: "generic",
         since: "2.2.0",
-        handler: Some(keys::persist),
+        handler: Some(expire::persist),
         subcommands: &[],
     },
     Spec {

@@ -10,6 +10,9 @@
 //! its keys with a TTL ordered by deadline, so the expire cycle removes exactly the keys that
 //! are due, in bounded batches, without sampling.
 //!
+//! Invariant SCAN relies on (see `cmd/keys.rs`): entries of a map are only ever appended, or
+//! moved to a lower index by `swap_remove`; nothing may sort a map or move an entry upward.
+//!
 //! Determinism: maps are `IndexMap`s (insertion order) with hashers seeded from the I/O
 //! environment's randomness, so a seeded run iterates and shards identically every time.
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine and runs every test:
+# the determinism lint, the Rust unit and black-box tests, and the Python client and
+# differential suites (which compare Ferrite with a real redis-server).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null || ! command -v redis-benchmark >/dev/null; then
+  echo "== installing redis-server and redis-tools (the reference implementation and its clients)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
+fi
+if ! python3 -c 'import redis, pytest' 2>/dev/null; then
+  echo "== installing Python test clients"
+  python3 -m pip install -q -r tests/py/requirements.txt
+fi
+
+echo "== clippy (includes the determinism guard of clippy.toml)"
+cargo clippy --workspace --all-targets -q -- -D warnings
+
+echo "== building the server"
+cargo build -q -p ferrite-server --bin ferrite
+
+echo "== Rust tests (unit, I/O conformance, black-box, command table vs redis-server)"
+cargo test --workspace
+
+echo "== Python tests (redis-py, redis-cli, differential against redis-server)"
+FERRITE_BIN="$PWD/target/debug/ferrite" python3 -m pytest tests/py -q
