@@ -104,7 +104,8 @@ impl Engine {
             run_id.push_str(&format!("{:016x}", state));
         }
         run_id.truncate(40);
-        let engine = Engine {
+
+        Engine {
             keyspace: Keyspace::new(config.databases, shards, seed),
             proto_max_bulk_len: AtomicU64::new(config.proto_max_bulk_len),
             query_buffer_limit: AtomicU64::new(config.client_query_buffer_limit),
@@ -121,8 +122,7 @@ impl Engine {
             shutdown: Mutex::new(None),
             rng_state: AtomicU64::new(seed ^ 0x243F_6A88_85A3_08D3),
             shutdown_signal: Signal::default(),
-        };
-        engine
+        }
     }
 
     /// 64 random bits from the engine's seeded generator.

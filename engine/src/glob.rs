@@ -33,12 +33,12 @@ pub fn glob_match(pattern: &[u8], text: &[u8], nocase: bool) -> bool {
                     continue;
                 }
                 b'[' => {
-                    if let Some((matched, next)) = match_class(pattern, p, text[t], nocase) {
-                        if matched {
-                            p = next;
-                            t += 1;
-                            continue;
-                        }
+                    if let Some((matched, next)) = match_class(pattern, p, text[t], nocase)
+                        && matched
+                    {
+                        p = next;
+                        t += 1;
+                        continue;
                     }
                 }
                 b'\\' if p + 1 < pattern.len() => {

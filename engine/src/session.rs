@@ -203,7 +203,9 @@ fn resolve<'c>(args: &[Bytes], out: &mut Reply) -> Option<&'c Command> {
         unknown_command(args, out);
         return None;
     };
-    if !command.subcommands.is_empty() && !(args.len() == 1 && command.spec.handler.is_some()) {
+    // A container called alone runs its own handler if it has one (COMMAND).
+    let bare_container_call = args.len() == 1 && command.spec.handler.is_some();
+    if !command.subcommands.is_empty() && !bare_container_call {
         if args.len() < 2 {
             out.error(format!(
                 "ERR wrong number of arguments for '{}' command",

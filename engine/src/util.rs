@@ -27,7 +27,7 @@ pub fn format_double(value: f64) -> String {
         .split_once('e')
         .expect("scientific format has an exponent");
     let exponent: i32 = exponent.parse().expect("exponent is an integer");
-    if exponent < -4 || exponent >= PRECISION {
+    if !(-4..PRECISION).contains(&exponent) {
         let mantissa = trim_fraction_zeros(mantissa);
         let sign = if exponent < 0 { '-' } else { '+' };
         format!("{mantissa}e{sign}{:02}", exponent.abs())
@@ -160,10 +160,10 @@ fn format_decimal(d: Decimal) -> String {
 /// Adds two INCRBYFLOAT operands given as text; `None` when the result is NaN or infinite.
 /// Both operands must already have passed [`parse_f64`].
 pub fn incr_by_float(current: &[u8], increment: &[u8]) -> Option<String> {
-    if let (Some(a), Some(b)) = (parse_decimal(current), parse_decimal(increment)) {
-        if let Some(sum) = add_decimals(a, b) {
-            return Some(format_decimal(sum));
-        }
+    if let (Some(a), Some(b)) = (parse_decimal(current), parse_decimal(increment))
+        && let Some(sum) = add_decimals(a, b)
+    {
+        return Some(format_decimal(sum));
     }
     let value = parse_f64(current)? + parse_f64(increment)?;
     if !value.is_finite() {

@@ -141,14 +141,14 @@ pub async fn files<I: Io>(io: &I, scratch: &Path) {
         .open(&path, OpenOptions::CREATE_TRUNCATE)
         .await
         .expect("create");
-    assert_eq!(file.len().await.expect("len"), 0);
+    assert_eq!(file.size().await.expect("len"), 0);
     file.append(Bytes::from_static(b"hello "))
         .await
         .expect("append");
     file.append(Bytes::from_static(b"world"))
         .await
         .expect("append");
-    assert_eq!(file.len().await.expect("len"), 11);
+    assert_eq!(file.size().await.expect("len"), 11);
     file.write_at(0, Bytes::from_static(b"J"))
         .await
         .expect("write_at");
@@ -161,7 +161,7 @@ pub async fn files<I: Io>(io: &I, scratch: &Path) {
         .expect("write_at past end");
     assert_eq!(file.read_at(11, 10).await.expect("read_at"), b"\0\0!");
     file.set_len(5).await.expect("set_len");
-    assert_eq!(file.len().await.expect("len"), 5);
+    assert_eq!(file.size().await.expect("len"), 5);
     drop(file);
     let reopened = io.open(&path, OpenOptions::READ).await.expect("reopen");
     assert_eq!(reopened.read_at(0, 100).await.expect("read_at"), b"Jello");

@@ -158,7 +158,7 @@ pub trait File: Send + Sync + 'static {
     fn sync(&self) -> impl Future<Output = io::Result<()>> + Send;
 
     /// Current length in bytes.
-    fn len(&self) -> impl Future<Output = io::Result<u64>> + Send;
+    fn size(&self) -> impl Future<Output = io::Result<u64>> + Send;
 
     /// Truncates or extends the file to `len` bytes.
     fn set_len(&self, len: u64) -> impl Future<Output = io::Result<()>> + Send;

@@ -67,14 +67,12 @@ fn splitmix64(state: &AtomicU64) -> u64 {
     z ^ (z >> 31)
 }
 
-fn blocking<T: Send + 'static>(
+async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> io::Result<T> + Send + 'static,
-) -> impl Future<Output = io::Result<T>> + Send {
-    async move {
-        match tokio::task::spawn_blocking(f).await {
-            Ok(result) => result,
-            Err(e) => Err(io::Error::other(e)),
-        }
+) -> io::Result<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result,
+        Err(e) => Err(io::Error::other(e)),
     }
 }
 
@@ -188,12 +186,10 @@ pub struct TokioListener {
 impl Listener for TokioListener {
     type Stream = TokioStream;
 
-    fn accept(&mut self) -> impl Future<Output = io::Result<(TokioStream, SocketAddr)>> + Send {
-        async move {
-            let (stream, peer) = self.listener.accept().await?;
-            stream.set_nodelay(true)?;
-            Ok((TokioStream { stream }, peer))
-        }
+    async fn accept(&mut self) -> io::Result<(TokioStream, SocketAddr)> {
+        let (stream, peer) = self.listener.accept().await?;
+        stream.set_nodelay(true)?;
+        Ok((TokioStream { stream }, peer))
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -206,20 +202,18 @@ pub struct TokioStream {
 }
 
 impl Stream for TokioStream {
-    fn read(&mut self, buf: &mut BytesMut) -> impl Future<Output = io::Result<usize>> + Send {
-        async move {
-            buf.reserve(READ_CHUNK_BYTES);
-            // read_buf is cancel-safe: bytes are appended only when the read completes.
-            self.stream.read_buf(buf).await
-        }
+    async fn read(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
+        buf.reserve(READ_CHUNK_BYTES);
+        // read_buf is cancel-safe: bytes are appended only when the read completes.
+        self.stream.read_buf(buf).await
     }
 
-    fn write_all(&mut self, data: &[u8]) -> impl Future<Output = io::Result<()>> + Send {
-        async move { self.stream.write_all(data).await }
+    async fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.stream.write_all(data).await
     }
 
-    fn shutdown(&mut self) -> impl Future<Output = io::Result<()>> + Send {
-        async move { self.stream.shutdown().await }
+    async fn shutdown(&mut self) -> io::Result<()> {
+        self.stream.shutdown().await
     }
 
     fn peer_addr(&self) -> io::Result<SocketAddr> {
@@ -284,7 +278,7 @@ impl File for TokioFile {
         self.with_file(|file| file.sync_data())
     }
 
-    fn len(&self) -> impl Future<Output = io::Result<u64>> + Send {
+    fn size(&self) -> impl Future<Output = io::Result<u64>> + Send {
         self.with_file(|file| Ok(file.metadata()?.len()))
     }
 

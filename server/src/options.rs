@@ -23,12 +23,12 @@ pub fn parse(args: &[String], read_file: ReadFile<'_>) -> Result<Invocation, Str
         _ => {}
     }
     let mut config = Config::default();
-    if let Some(first) = args.peek() {
-        if !first.starts_with("--") {
-            let path = args.next().expect("peeked");
-            let text = read_file(path)?;
-            config.apply_file(&text)?;
-        }
+    if let Some(first) = args.peek()
+        && !first.starts_with("--")
+    {
+        let path = args.next().expect("peeked");
+        let text = read_file(path)?;
+        config.apply_file(&text)?;
     }
     // Rebuild the remaining options as config-file lines: `--port 7000` is `port 7000`.
     let mut lines = String::new();

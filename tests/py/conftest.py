@@ -257,6 +257,12 @@ class Server:
         # redis-py 8 defaults to RESP3; the fixtures default to RESP2 and the RESP3 tests ask
         # for protocol=3 explicitly.
         kwargs.setdefault("protocol", 2)
+        # No silent reconnect-and-retry: a failure should surface at once (and redis-py's
+        # default backoff would make auth-failure tests slow).
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        kwargs.setdefault("retry", Retry(NoBackoff(), 0))
         if self.password:
             kwargs.setdefault("password", self.password)
         return redis.Redis(host="127.0.0.1", port=self.port, **kwargs)

@@ -144,10 +144,10 @@ pub fn hello(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             return ctx.out.error(text);
         }
     }
-    if let Some((user, password)) = credentials {
-        if !authenticate(ctx, user, password) {
-            return ctx.out.error(WRONGPASS);
-        }
+    if let Some((user, password)) = credentials
+        && !authenticate(ctx, user, password)
+    {
+        return ctx.out.error(WRONGPASS);
     }
     if !ctx.client.authenticated {
         return ctx.out.error(
@@ -326,7 +326,7 @@ pub fn client_kill(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         kill(ctx, &target);
         return ctx.out.ok();
     }
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return ctx.out.error(SYNTAX);
     }
     let mut id = None;
@@ -504,8 +504,10 @@ mod tests {
 
     #[test]
     fn requirepass_gates_commands() {
-        let mut config = Config::default();
-        config.requirepass = Some(b"secret".to_vec());
+        let config = Config {
+            requirepass: Some(b"secret".to_vec()),
+            ..Config::default()
+        };
         let mut t = client_with(config);
         assert_eq!(t.run(&["get", "k"]), "-NOAUTH Authentication required.\r\n");
         assert_eq!(

@@ -276,11 +276,7 @@ fn keyspace_lines(ctx: &mut Ctx<'_, '_>, text: &mut String) {
             }
         }
         if keys > 0 {
-            let avg_ttl = if ttl_count > 0 {
-                ttl_sum / ttl_count
-            } else {
-                0
-            };
+            let avg_ttl = ttl_sum.checked_div(ttl_count).unwrap_or(0);
             let _ = write!(
                 text,
                 "db{db}:keys={keys},expires={expires},avg_ttl={avg_ttl}\r\n"
@@ -302,7 +298,7 @@ pub fn config_get(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 
 /// CONFIG SET parameter value [parameter value ...]: all or nothing.
 pub fn config_set(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return ctx.out.error(SYNTAX);
     }
     let owned: Vec<(String, String)> = args[2..]

@@ -85,7 +85,7 @@ impl Keyspace {
     pub fn new(databases: usize, shard_count: usize, seed: u64) -> Keyspace {
         assert!(databases >= 1, "at least one database");
         assert!(
-            shard_count >= 1 && shard_count <= 1024,
+            (1..=1024).contains(&shard_count),
             "shard count out of range"
         );
         let split = |salt: u64| {

@@ -23,10 +23,10 @@ pub enum Value {
 impl Value {
     /// Stores `bytes` as a string, choosing the integer encoding when it round-trips.
     pub fn string(bytes: &[u8]) -> Value {
-        if bytes.len() <= 20 {
-            if let Some(n) = crate::resp::parse::parse_i64(bytes) {
-                return Value::Int(n);
-            }
+        if bytes.len() <= 20
+            && let Some(n) = crate::resp::parse::parse_i64(bytes)
+        {
+            return Value::Int(n);
         }
         Value::Str(bytes.into())
     }
