@@ -3,7 +3,7 @@
 //! (which sleeps on the client's waker).
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use futures_util::task::AtomicWaker;
 
@@ -17,8 +17,8 @@ pub struct ClientHandle {
     pub last_interaction_mono_us: AtomicU64,
     pub db: AtomicUsize,
     pub resp: AtomicU8,
-    /// Name of the last command run (`client|list` style), for CLIENT LIST.
-    pub last_command: Mutex<&'static str>,
+    /// Id of the last command run (see `Commands::by_id`), `u32::MAX` before the first.
+    pub last_command: AtomicU32,
     pub names: Mutex<ClientNames>,
     pub no_evict: AtomicBool,
     /// Bytes waiting in the query buffer, as last seen by the driver.
@@ -45,7 +45,7 @@ impl ClientHandle {
             last_interaction_mono_us: AtomicU64::new(now_mono_us),
             db: AtomicUsize::new(0),
             resp: AtomicU8::new(2),
-            last_command: Mutex::new("NULL"),
+            last_command: AtomicU32::new(u32::MAX),
             names: Mutex::new(ClientNames::default()),
             no_evict: AtomicBool::new(false),
             query_buffer_bytes: AtomicU64::new(0),
@@ -81,7 +81,7 @@ impl ClientHandle {
         } else {
             "N"
         };
-        let cmd = *self.last_command.lock().unwrap_or_else(|p| p.into_inner());
+        let cmd = crate::command::Commands::get().by_id(self.last_command.load(Ordering::Relaxed)).map_or("NULL", |spec| spec.name);
         format!(
             "id={} addr={} laddr={} fd=-1 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 \
              qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} \

@@ -140,15 +140,15 @@ impl Session {
     pub fn execute(&mut self, engine: &Engine, args: &[Bytes], now: Now) {
         debug_assert!(!args.is_empty(), "the parser never yields empty commands");
         let errors_before = self.out.errors_written;
-        let handle = self.client.handle.clone();
-        handle
+        self.client
+            .handle
             .last_interaction_mono_us
             .store(now.mono_us, Ordering::Relaxed);
         if let Some(command) = resolve(args, &mut self.out) {
-            *handle
+            self.client
+                .handle
                 .last_command
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = command.spec.name;
+                .store(command.id, Ordering::Relaxed);
             if engine.auth_required.load(Ordering::Relaxed)
                 && !self.client.authenticated
                 && !command.has(flag::NO_AUTH)
@@ -169,6 +169,7 @@ impl Session {
                 .total_error_replies
                 .fetch_add(errors, Ordering::Relaxed);
         }
+        let handle = &self.client.handle;
         handle.db.store(self.client.db, Ordering::Relaxed);
         handle
             .resp

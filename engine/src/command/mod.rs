@@ -80,6 +80,8 @@ pub mod flag {
 /// A command ready to dispatch.
 #[derive(Debug)]
 pub struct Command {
+    /// Position in [`Commands::by_id`]: a small number clients can record cheaply.
+    pub id: u32,
     pub spec: &'static Spec,
     pub flags: u32,
     /// Subcommands by lowercase name (without the container prefix).
@@ -87,13 +89,16 @@ pub struct Command {
 }
 
 impl Command {
-    fn new(spec: &'static Spec) -> Command {
+    fn new(spec: &'static Spec, all: &mut Vec<&'static Spec>) -> Command {
+        let id = all.len() as u32;
+        all.push(spec);
         let mut subcommands = IndexMap::with_hasher(fixed_hasher());
         for sub in spec.subcommands {
             let short = sub.name.split_once('|').map_or(sub.name, |(_, s)| s);
-            subcommands.insert(short, Command::new(sub));
+            subcommands.insert(short, Command::new(sub, all));
         }
         Command {
+            id,
             spec,
             flags: flag::from_names(spec.flags),
             subcommands,
@@ -140,11 +145,14 @@ fn fixed_hasher() -> RandomState {
 /// The index of every command, by lowercase name, in table order.
 pub struct Commands {
     by_name: IndexMap<&'static str, Command, RandomState>,
+    /// Every command and subcommand, by id.
+    all: Vec<&'static Spec>,
 }
 
 impl Commands {
     fn build() -> Commands {
         let mut by_name = IndexMap::with_hasher(fixed_hasher());
+        let mut all = Vec::new();
         for spec in table::COMMANDS {
             // A container may also have a handler of its own, run when no subcommand is given
             // (COMMAND alone lists every command).
@@ -153,10 +161,15 @@ impl Commands {
                 "{}: nothing to run",
                 spec.name
             );
-            let previous = by_name.insert(spec.name, Command::new(spec));
+            let previous = by_name.insert(spec.name, Command::new(spec, &mut all));
             assert!(previous.is_none(), "duplicate command {}", spec.name);
         }
-        Commands { by_name }
+        Commands { by_name, all }
+    }
+
+    /// The spec of the command or subcommand with this id.
+    pub fn by_id(&self, id: u32) -> Option<&'static Spec> {
+        self.all.get(id as usize).copied()
     }
 
     /// The process-wide index.
