@@ -81,7 +81,9 @@ impl ClientHandle {
         } else {
             "N"
         };
-        let cmd = crate::command::Commands::get().by_id(self.last_command.load(Ordering::Relaxed)).map_or("NULL", |spec| spec.name);
+        let cmd = crate::command::Commands::get()
+            .by_id(self.last_command.load(Ordering::Relaxed))
+            .map_or("NULL", |spec| spec.name);
         format!(
             "id={} addr={} laddr={} fd=-1 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 \
              qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} \
