@@ -18,6 +18,7 @@ use crate::client::ClientHandle;
 use crate::command::{Command, Commands, flag};
 use crate::engine::Engine;
 use crate::keyspace::{Db, Locked};
+use crate::resp::parse::Limits;
 use crate::resp::{Protocol, ProtocolError, Reply, RequestParser};
 
 /// The per-connection state commands may read and change.
@@ -109,8 +110,12 @@ impl Session {
         if self.client.close_after_reply || self.client.handle.is_killed() {
             return Step::Close;
         }
-        let bulk_len_max = engine.proto_max_bulk_len.load(Ordering::Relaxed);
-        match self.parser.next(input, bulk_len_max) {
+        let limits = Limits {
+            bulk_len_max: engine.proto_max_bulk_len.load(Ordering::Relaxed),
+            unauthenticated: !self.client.authenticated
+                && engine.auth_required.load(Ordering::Relaxed),
+        };
+        match self.parser.next(input, limits) {
             Ok(None) => Step::NeedMore,
             Err(error) => {
                 self.protocol_error(engine, &error);

@@ -228,3 +228,26 @@ fn maxclients_refuses_extra_connections() {
     let mut c = Conn::new(server.port);
     assert_eq!(c.read_reply(), "-ERR max number of clients reached\r\n");
 }
+
+#[test]
+fn unauthenticated_clients_cannot_send_large_requests() {
+    let server = Server::ferrite(&["--requirepass", "pw"]);
+    let mut conn = server.connect();
+    conn.send_raw(b"*11\r\n");
+    assert_eq!(
+        conn.read_reply(),
+        "-ERR Protocol error: unauthenticated multibulk length\r\n"
+    );
+    assert!(conn.is_closed());
+    let mut conn = server.connect();
+    conn.send_raw(b"*2\r\n$4\r\nECHO\r\n$16385\r\n");
+    assert_eq!(
+        conn.read_reply(),
+        "-ERR Protocol error: unauthenticated bulk length\r\n"
+    );
+    let mut conn = server.connect();
+    assert_eq!(conn.cmd(&["AUTH", "pw"]), "+OK\r\n");
+    let big = vec![b'x'; 100_000];
+    conn.send(&[b"ECHO", &big]);
+    assert_eq!(conn.read_reply().len(), 100_000 + 10);
+}

@@ -27,7 +27,24 @@ pub enum ProtocolError {
     TooBigBulkHeader,
     ExpectedDollar(u8),
     InvalidBulkLength,
+    UnauthenticatedMultibulkLength,
+    UnauthenticatedBulkLength,
 }
+
+/// Size limits applied while parsing.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// `proto-max-bulk-len`.
+    pub bulk_len_max: u64,
+    /// A password is required and the client has not authenticated: like Redis, such a client
+    /// may send at most [`UNAUTHENTICATED_ARGS_MAX`] arguments of at most
+    /// [`UNAUTHENTICATED_BULK_MAX`] bytes, so an anonymous peer cannot make the server buffer
+    /// much before it has proved anything.
+    pub unauthenticated: bool,
+}
+
+pub const UNAUTHENTICATED_ARGS_MAX: i64 = 10;
+pub const UNAUTHENTICATED_BULK_MAX: i64 = 16 * 1024;
 
 impl ProtocolError {
     /// The error line Redis sends, without the leading `-` and trailing CRLF.
@@ -50,6 +67,12 @@ impl ProtocolError {
                 format!("ERR Protocol error: expected '$', got '{}'", *b as char)
             }
             ProtocolError::InvalidBulkLength => "ERR Protocol error: invalid bulk length".into(),
+            ProtocolError::UnauthenticatedMultibulkLength => {
+                "ERR Protocol error: unauthenticated multibulk length".into()
+            }
+            ProtocolError::UnauthenticatedBulkLength => {
+                "ERR Protocol error: unauthenticated bulk length".into()
+            }
         }
     }
 }
@@ -76,11 +99,11 @@ impl RequestParser {
 
     /// Consumes the next complete command from `buf`. `Ok(None)`: more bytes are needed.
     /// An empty argument vector is never returned: empty multibulks and blank inline lines are
-    /// skipped as Redis skips them. `bulk_len_max` is `proto-max-bulk-len`.
+    /// skipped as Redis skips them.
     pub fn next(
         &mut self,
         buf: &mut BytesMut,
-        bulk_len_max: u64,
+        limits: Limits,
     ) -> Result<Option<Vec<Bytes>>, ProtocolError> {
         loop {
             if self.remaining == 0 {
@@ -108,6 +131,9 @@ impl RequestParser {
                 if count > MULTIBULK_COUNT_MAX {
                     return Err(ProtocolError::InvalidMultibulkLength);
                 }
+                if count > UNAUTHENTICATED_ARGS_MAX && limits.unauthenticated {
+                    return Err(ProtocolError::UnauthenticatedMultibulkLength);
+                }
                 buf.advance(line_end + 2);
                 if count <= 0 {
                     continue;
@@ -134,8 +160,11 @@ impl RequestParser {
                         }
                         let len =
                             parse_i64(&buf[1..line_end]).ok_or(ProtocolError::InvalidBulkLength)?;
-                        if len < 0 || len as u64 > bulk_len_max {
+                        if len < 0 || len as u64 > limits.bulk_len_max {
                             return Err(ProtocolError::InvalidBulkLength);
+                        }
+                        if len > UNAUTHENTICATED_BULK_MAX && limits.unauthenticated {
+                            return Err(ProtocolError::UnauthenticatedBulkLength);
                         }
                         buf.advance(line_end + 2);
                         self.bulk_len = Some(len as usize);
@@ -323,7 +352,10 @@ fn hex_value(c: u8) -> u8 {
 mod tests {
     use super::*;
 
-    const MAX: u64 = 512 * 1024 * 1024;
+    const MAX: Limits = Limits {
+        bulk_len_max: 512 * 1024 * 1024,
+        unauthenticated: false,
+    };
 
     fn parse_all(input: &[u8]) -> Result<Vec<Vec<Bytes>>, ProtocolError> {
         let mut parser = RequestParser::new();
@@ -434,6 +466,27 @@ mod tests {
         let mut mbulk = b"*".to_vec();
         mbulk.extend(vec![b'1'; INLINE_MAX_BYTES + 1]);
         assert_eq!(parse_all(&mbulk), Err(ProtocolError::TooBigMultibulkHeader));
+    }
+
+    #[test]
+    fn unauthenticated_clients_get_small_limits() {
+        let anon = Limits {
+            unauthenticated: true,
+            ..MAX
+        };
+        let mut parser = RequestParser::new();
+        assert_eq!(
+            parser.next(&mut BytesMut::from(&b"*11\r\n"[..]), anon),
+            Err(ProtocolError::UnauthenticatedMultibulkLength)
+        );
+        let mut parser = RequestParser::new();
+        assert_eq!(
+            parser.next(&mut BytesMut::from(&b"*1\r\n$16385\r\n"[..]), anon),
+            Err(ProtocolError::UnauthenticatedBulkLength)
+        );
+        let mut parser = RequestParser::new();
+        let mut ok = BytesMut::from(&b"*10\r\n$16384\r\n"[..]);
+        assert_eq!(parser.next(&mut ok, anon), Ok(None));
     }
 
     #[test]
