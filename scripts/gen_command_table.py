@@ -21,10 +21,12 @@ def row(name, info, docs, module, indent):
     flags = [f.decode() for f in flags]
     acl = [c.decode().lstrip("@") for c in acl]
     ks_flags = []
+    ks_notes = []
     for spec in key_specs:
         if isinstance(spec, list):
             spec = {spec[i]: spec[i + 1] for i in range(0, len(spec), 2)}
         ks_flags.append(" ".join(f.decode() for f in spec[b"flags"]))
+        ks_notes.append(spec.get(b"notes", b"").decode())
     group = docs.get(b"group", b"").decode() if docs else ""
     since = docs.get(b"since", b"").decode() if docs else ""
     handler = f"{module}::" + name.replace("|", "_").replace("-", "_")
@@ -42,6 +44,7 @@ def row(name, info, docs, module, indent):
     pad = " " * indent
     out = (f'{pad}Spec {{ name: "{name}", arity: {arity}, flags: {rust_str_list(flags)}, '
            f'acl: {rust_str_list(acl)}, keys: ({first}, {last}, {step}), key_flags: {rust_str_list(ks_flags)}, '
+           f'key_notes: {rust_str_list(ks_notes) if any(ks_notes) else "&[]"}, '
            f'tips: {rust_str_list([t.decode() for t in tips])}, group: "{group}", since: "{since}", ')
     if subs:
         out += f"handler: None, subcommands: &[\n{sub_rows}\n{pad}] }},"

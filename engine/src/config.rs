@@ -254,18 +254,35 @@ impl ConfigError {
 }
 
 impl Config {
-    /// Every (name, value) whose name matches one of the glob `patterns`, each once, in table
-    /// order.
-    pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
-        PARAMS
-            .iter()
-            .filter(|p| {
-                patterns
-                    .iter()
-                    .any(|pat| glob_match(pat, p.name.as_bytes(), true))
-            })
-            .map(|p| (p.name, (p.get)(self)))
-            .collect()
+    /// Every (name, value) matching one of `patterns`, each parameter once. A pattern without
+    /// glob characters is a case-insensitive exact lookup, answered with the name as the client
+    /// typed it (as Redis does); glob patterns answer with the canonical names.
+    pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(String, String)> {
+        let mut seen: Vec<&'static str> = Vec::new();
+        let mut out = Vec::new();
+        for pattern in patterns {
+            let is_glob = pattern.iter().any(|b| matches!(b, b'*' | b'?' | b'['));
+            for param in PARAMS {
+                if seen.contains(&param.name) {
+                    continue;
+                }
+                let matched = if is_glob {
+                    glob_match(pattern, param.name.as_bytes(), true)
+                } else {
+                    pattern.eq_ignore_ascii_case(param.name.as_bytes())
+                };
+                if matched {
+                    seen.push(param.name);
+                    let name = if is_glob {
+                        param.name.to_string()
+                    } else {
+                        String::from_utf8_lossy(pattern).into_owned()
+                    };
+                    out.push((name, (param.get)(self)));
+                }
+            }
+        }
+        out
     }
 
     /// Sets several parameters atomically: all or none (CONFIG SET semantics). `runtime`
@@ -347,7 +364,11 @@ mod tests {
         let mut config = Config::default();
         assert_eq!(
             config.get_matching(&[b"h?"]),
-            vec![("hz", "10".to_string())]
+            vec![("hz".to_string(), "10".to_string())]
+        );
+        assert_eq!(
+            config.get_matching(&[b"HZ", b"h*"]),
+            vec![("HZ".to_string(), "10".to_string())]
         );
         config
             .set_many(&[("hz", "600"), ("timeout", "5")], true)

@@ -152,8 +152,10 @@ _running: list["Server"] = []
 class Server:
     """One server process on a loopback port, with a bounded start and stop."""
 
-    def __init__(self, name: str, kind: str, argv_for_port, password: str | None = None):
+    def __init__(self, name: str, kind: str, argv_for_port, password: str | None = None,
+                 stop_timeout: float = STOP_TIMEOUT):
         self.name = name
+        self.stop_timeout = stop_timeout
         self.kind = kind  # "ferrite" or "redis"
         self.argv_for_port = argv_for_port
         self.password = password
@@ -190,10 +192,14 @@ class Server:
             self._kill()
             if exited and "in use" in last_log.lower():
                 continue  # lost the race for the port: try another one
+            why = (
+                f"exited with code {self.proc.returncode} before answering PING"
+                if exited
+                else f"did not answer PING within {STARTUP_TIMEOUT} s (killed)"
+            )
             raise RuntimeError(
-                f"{self.name} did not answer PING on port {self.port} within "
-                f"{STARTUP_TIMEOUT} s (exit code {self.proc.returncode}).\n"
-                f"argv: {' '.join(argv)}\n--- output ---\n{last_log[-4000:]}"
+                f"{self.name} on port {self.port} {why}.\n"
+                f"argv: {' '.join(argv)}\n--- output (stdout+stderr) ---\n{last_log[-4000:]}"
             )
         raise RuntimeError(f"{self.name} could not bind a port:\n{last_log[-4000:]}")
 
@@ -216,20 +222,21 @@ class Server:
             _running.remove(self)
         if not self.proc or self.proc.poll() is not None:
             return
+        grace = self.stop_timeout
         try:
-            with RespConn(self.port, timeout=2.0) as conn:
+            with RespConn(self.port, timeout=min(2.0, grace)) as conn:
                 if self.password:
                     conn.call_raw("AUTH", self.password)
                 conn.send("SHUTDOWN", "NOSAVE")
-                conn.state_after(2.0)
+                conn.state_after(min(2.0, grace))
         except (OSError, ConnectionClosed, ProtocolViolation):
             pass
         try:
-            self.proc.wait(STOP_TIMEOUT)
+            self.proc.wait(grace)
         except subprocess.TimeoutExpired:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(STOP_TIMEOUT)
+                self.proc.wait(grace)
             except subprocess.TimeoutExpired:
                 self._kill()
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -308,8 +315,8 @@ def ferrite_argv(binary: Path, password: str | None):
     return argv
 
 
-def _start(request, name, kind, argv, password=None):
-    server = Server(name, kind, argv, password).start()
+def _start(request, name, kind, argv, password=None, stop_timeout=STOP_TIMEOUT):
+    server = Server(name, kind, argv, password, stop_timeout).start()
     request.addfinalizer(server.stop)
     return server
 
@@ -342,6 +349,17 @@ def redis_server(request) -> Server:
 @pytest.fixture(scope="session")
 def redis_auth(request) -> Server:
     return _start(request, "redis-server-auth", "redis", redis_argv(PASSWORD), PASSWORD)
+
+
+@pytest.fixture
+def private_ferrite(request) -> Server:
+    """A ferrite (or, with --target=redis, a redis-server) of the test's own, for sequences
+    that may wedge or crash the server; stopped (killed if need be) after the test."""
+    if _target(request) == "redis":
+        return _start(request, "private-ferrite(redis-server)", "redis", redis_argv(None),
+                      stop_timeout=1.0)
+    binary = find_ferrite_bin()
+    return _start(request, "private-ferrite", "ferrite", ferrite_argv(binary, None), stop_timeout=1.0)
 
 
 @pytest.fixture(autouse=True)

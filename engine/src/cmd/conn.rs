@@ -151,8 +151,8 @@ pub fn hello(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
     if !ctx.client.authenticated {
         return ctx.out.error(
-            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH \
-             <user> <pass> option can be used to authenticate the client and select the RESP protocol version at \
+            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> \
+             <pass> option can be used to authenticate the client and select the RESP protocol version at \
              the same time",
         );
     }

@@ -565,17 +565,13 @@ pub fn object_refcount(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 
 const OBJECT_HELP: &[&str] = &[
     "ENCODING <key>",
-    "    Return the kind of internal representation used in order to store the value",
-    "    associated with a <key>.",
+    "    Return the name of the representation the value of <key> is stored in.",
     "FREQ <key>",
-    "    Return the access frequency index of the <key>. The returned integer is",
-    "    proportional to the logarithm of the recent access frequency of the key.",
+    "    Return the logarithmic access-frequency counter of <key> (LFU policies only).",
     "IDLETIME <key>",
-    "    Return the idle time of the <key>, that is the approximated number of",
-    "    seconds elapsed since the last access to the key.",
+    "    Return the seconds since <key> was last read or written.",
     "REFCOUNT <key>",
-    "    Return the number of references of the value associated with the specified",
-    "    <key>.",
+    "    Return how many references the value of <key> has.",
 ];
 
 /// `OBJECT HELP`.

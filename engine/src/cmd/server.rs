@@ -374,7 +374,7 @@ pub fn command_info(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     for name in &args[2..] {
         match find_command(commands, name) {
             Some(command) => write_command_info(ctx, command),
-            None => ctx.out.null_array(),
+            None => ctx.out.null(),
         }
     }
 }
@@ -407,12 +407,13 @@ fn write_command_info(ctx: &mut Ctx<'_, '_>, command: &Command) {
     for category in spec.acl {
         out.simple(&format!("@{category}"));
     }
-    out.array(spec.tips.len());
+    // Tips, key specs and subcommands are sets in RESP3, as Redis sends them.
+    out.set(spec.tips.len());
     for tip in spec.tips {
-        out.simple(tip);
+        out.bulk(tip.as_bytes());
     }
     write_key_specs(out, spec);
-    out.array(command.subcommands.len());
+    ctx.out.set(command.subcommands.len());
     for sub in command.subcommands.values() {
         write_command_info(ctx, sub);
     }
@@ -422,14 +423,19 @@ fn write_command_info(ctx: &mut Ctx<'_, '_>, command: &Command) {
 /// several differently-flagged keys such as RENAME) one single-key spec per key.
 fn write_key_specs(out: &mut crate::resp::Reply, spec: &Spec) {
     let (first, last, step) = spec.keys;
-    out.array(spec.key_flags.len());
+    out.set(spec.key_flags.len());
     for (i, flags) in spec.key_flags.iter().enumerate() {
         let (index, lastkey, keystep) = if spec.key_flags.len() == 1 {
             (first, if last < 0 { last } else { last - first }, step)
         } else {
             (first + i as i32 * step.max(1), 0, 1)
         };
-        out.map(3);
+        let notes = spec.key_notes.get(i).copied().unwrap_or("");
+        out.map(if notes.is_empty() { 3 } else { 4 });
+        if !notes.is_empty() {
+            out.bulk(b"notes");
+            out.bulk(notes.as_bytes());
+        }
         out.bulk(b"flags");
         let flags: Vec<&str> = flags.split_whitespace().collect();
         out.set(flags.len());
@@ -661,7 +667,7 @@ mod tests {
             ),
             "{info}"
         );
-        assert!(info.ends_with("*-1\r\n"));
+        assert!(info.ends_with("$-1\r\n"));
         assert_eq!(
             t.run(&["command", "getkeys", "mset", "a", "1", "b", "2"]),
             "*2\r\n$1\r\na\r\n$1\r\nb\r\n"

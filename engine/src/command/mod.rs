@@ -30,6 +30,8 @@ pub struct Spec {
     pub keys: (i32, i32, i32),
     /// Key-spec flags per key spec (`RW access update`, ...), for COMMAND INFO.
     pub key_flags: &'static [&'static str],
+    /// Notes per key spec (parallel to `key_flags`; empty: none), for COMMAND INFO.
+    pub key_notes: &'static [&'static str],
     /// Command tips (`nondeterministic_output`, request/response policies).
     pub tips: &'static [&'static str],
     pub group: &'static str,

@@ -190,8 +190,18 @@ impl RequestParser {
 }
 
 fn find_cr(buf: &[u8]) -> Option<usize> {
+    find_before_nul(buf, b'\r')
+}
+
+/// Finds `target` within the first `INLINE_MAX_BYTES + 1` bytes, the way Redis's `strchr` on
+/// its query buffer does: a NUL byte ends the search. A header or inline line with a NUL in it
+/// therefore never completes and is refused once it passes the inline limit, as in Redis.
+fn find_before_nul(buf: &[u8], target: u8) -> Option<usize> {
     let limit = buf.len().min(INLINE_MAX_BYTES + 1);
-    buf[..limit].iter().position(|&b| b == b'\r')
+    match buf[..limit].iter().position(|&b| b == target || b == 0) {
+        Some(i) if buf[i] == target => Some(i),
+        _ => None,
+    }
 }
 
 /// Parses a decimal integer the way Redis's `string2ll` does: optional '-', no '+', no leading
@@ -233,11 +243,7 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
 
 /// One inline command line: up to '\n', a trailing '\r' dropped, split like `sdssplitargs`.
 fn parse_inline(buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError> {
-    let Some(newline) = buf
-        .iter()
-        .take(INLINE_MAX_BYTES + 1)
-        .position(|&b| b == b'\n')
-    else {
+    let Some(newline) = find_before_nul(buf, b'\n') else {
         if buf.len() > INLINE_MAX_BYTES {
             return Err(ProtocolError::TooBigInline);
         }
@@ -253,10 +259,15 @@ fn parse_inline(buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError>
         .ok_or(ProtocolError::UnbalancedQuotes)
 }
 
-/// Splits a line into arguments like Redis's `sdssplitargs`: blanks separate arguments;
+/// Splits a line into arguments like Redis's `sdssplitargs`: a NUL byte ends the line (it is a
+/// C string there); blanks separate arguments;
 /// "double quotes" take C-style escapes (\n \r \t \b \a \\ \" \xHH); 'single quotes' take \';
 /// a closing quote must be followed by a blank or the end. `None` on unbalanced quotes.
 pub fn split_args(line: &[u8]) -> Option<Vec<Bytes>> {
+    let line = match line.iter().position(|&b| b == 0) {
+        Some(nul) => &line[..nul],
+        None => line,
+    };
     let mut args = Vec::new();
     let mut i = 0;
     let n = line.len();
@@ -433,6 +444,25 @@ mod tests {
             parse_all(b"set k \"ab\"c\r\n"),
             Err(ProtocolError::UnbalancedQuotes)
         );
+    }
+
+    #[test]
+    fn nul_bytes_end_lines_like_c_strings() {
+        // Redis's strchr never finds the newline past a NUL: the request waits, then is
+        // refused as too big. It must never loop.
+        assert_eq!(
+            parse_all(b"echo a\x00b\r\n").unwrap(),
+            Vec::<Vec<Bytes>>::new()
+        );
+        assert_eq!(parse_all(b"\x00\r\n").unwrap(), Vec::<Vec<Bytes>>::new());
+        let mut long = b"echo a\x00".to_vec();
+        long.extend(vec![b'b'; INLINE_MAX_BYTES]);
+        assert_eq!(parse_all(&long), Err(ProtocolError::TooBigInline));
+        assert_eq!(
+            split_args(b"a b\x00c d").unwrap(),
+            vec![Bytes::from("a"), Bytes::from("b")]
+        );
+        assert_eq!(split_args(b"\x00").unwrap(), Vec::<Bytes>::new());
     }
 
     #[test]
