@@ -1200,7 +1200,7 @@ pub(crate) mod tests {
             "-ERR wrong number of arguments for 'object|encoding' command\r\n"
         );
         let help = t.run(&["object", "help"]);
-        assert!(help.starts_with("*15\r\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+ENCODING <key>\r\n"), "{help}");
-        assert!(help.ends_with("+REFCOUNT <key>\r\n+    Return the number of references of the value associated with the specified\r\n+    <key>.\r\n+HELP\r\n+    Prints this help.\r\n"), "{help}");
+        assert!(help.starts_with("*11\r\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+ENCODING <key>\r\n"), "{help}");
+        assert!(help.ends_with("+REFCOUNT <key>\r\n+    Return how many references the value of <key> has.\r\n+HELP\r\n+    Prints this help.\r\n"), "{help}");
     }
 }

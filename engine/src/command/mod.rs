@@ -155,7 +155,7 @@ impl Commands {
     fn build() -> Commands {
         let mut by_name = IndexMap::with_hasher(fixed_hasher());
         let mut all = Vec::new();
-        for spec in table::COMMANDS {
+        for spec in table::FAMILIES.iter().flat_map(|family| family.iter()) {
             // A container may also have a handler of its own, run when no subcommand is given
             // (COMMAND alone lists every command).
             assert!(
