@@ -19,6 +19,7 @@ pub mod session;
 pub mod signal;
 #[cfg(test)]
 pub mod testing;
+pub mod types;
 pub mod util;
 
 pub use engine::{Engine, EngineOptions};

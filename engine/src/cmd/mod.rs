@@ -8,8 +8,12 @@ pub mod conn;
 pub mod expire;
 pub mod keys;
 pub mod server;
+pub mod t_hash;
+pub mod t_list;
+pub mod t_set;
 pub mod t_string;
 pub mod t_string_lcs;
+pub mod t_zset;
 
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;

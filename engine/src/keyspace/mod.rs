@@ -76,6 +76,9 @@ pub struct KeyspaceStats {
 pub struct Keyspace {
     shards: Box<[Mutex<Shard>]>,
     shard_hasher: RandomState,
+    /// Seeded hasher for maps inside values (hash fields, set members), so their iteration
+    /// order replays under a seed and cannot be predicted by clients (hash flooding).
+    value_hasher: RandomState,
     databases: usize,
     pub stats: KeyspaceStats,
 }
@@ -92,6 +95,7 @@ impl Keyspace {
             seed.rotate_left(salt as u32 * 13) ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)
         };
         let map_hasher = RandomState::with_seeds(split(1), split(2), split(3), split(4));
+        let value_hasher = RandomState::with_seeds(split(9), split(10), split(11), split(12));
         let shard_hasher = RandomState::with_seeds(split(5), split(6), split(7), split(8));
         let shards = (0..shard_count)
             .map(|_| {
@@ -103,6 +107,7 @@ impl Keyspace {
         Keyspace {
             shards,
             shard_hasher,
+            value_hasher,
             databases,
             stats: KeyspaceStats::default(),
         }
@@ -110,6 +115,11 @@ impl Keyspace {
 
     pub fn databases(&self) -> usize {
         self.databases
+    }
+
+    /// The hasher to build maps inside values with (see the field's doc).
+    pub fn value_hasher(&self) -> RandomState {
+        self.value_hasher.clone()
     }
 
     pub fn shard_count(&self) -> usize {
@@ -254,6 +264,11 @@ impl<'l, 'a> Db<'l, 'a> {
     fn part(&mut self, key: &[u8]) -> &mut DbShard {
         let db = self.db;
         &mut self.locked.shard_mut(key).dbs[db]
+    }
+
+    /// The hasher to build maps inside values with.
+    pub fn value_hasher(&self) -> RandomState {
+        self.locked.keyspace.value_hasher()
     }
 
     pub fn locked(&mut self) -> &mut Locked<'a> {

@@ -1,16 +1,17 @@
 //! Values and entries stored in the keyspace.
 //!
-//! Only strings exist so far; every other type gets its own variant and its own `t_*.rs`
-//! command file. Strings keep Redis's three encodings because clients and tests observe them
+//! Strings live here; every other type has its data structure in `crate::types::<type>` and its
+//! commands in `crate::cmd::t_<type>`, with one variant below. Strings keep Redis's three encodings because clients and tests observe them
 //! through OBJECT ENCODING: `int` (canonical decimal integers), `embstr` (short strings set
 //! whole) and `raw` (long strings, or strings grown in place by APPEND/SETRANGE).
 
 use crate::resp::Reply;
+use crate::types::{hash::Hash, list::List, set::Set, zset::ZSet};
 
 /// Longest string Redis stores as `embstr`.
 pub const EMBSTR_LEN_MAX: usize = 44;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     /// A string that is the canonical decimal text of this integer.
     Int(i64),
@@ -18,6 +19,10 @@ pub enum Value {
     Str(Box<[u8]>),
     /// A string grown in place; spare capacity makes repeated APPENDs amortised O(1).
     Raw(Vec<u8>),
+    List(Box<List>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -35,6 +40,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -44,6 +53,10 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_LEN_MAX => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::List(list) => list.encoding(),
+            Value::Hash(hash) => hash.encoding(),
+            Value::Set(set) => set.encoding(),
+            Value::ZSet(zset) => zset.encoding(),
         }
     }
 
@@ -57,6 +70,7 @@ impl Value {
             Value::Int(n) => f(itoa::Buffer::new().format(*n).as_bytes()),
             Value::Str(s) => f(s),
             Value::Raw(v) => f(v),
+            other => panic!("with_bytes on a {}", other.type_name()),
         }
     }
 
@@ -71,6 +85,7 @@ impl Value {
             Value::Int(n) => itoa::Buffer::new().format(*n).len(),
             Value::Str(s) => s.len(),
             Value::Raw(v) => v.len(),
+            other => panic!("string_len on a {}", other.type_name()),
         }
     }
 
@@ -92,6 +107,10 @@ impl Value {
             Value::Int(_) => 0,
             Value::Str(s) => s.len(),
             Value::Raw(v) => v.capacity(),
+            Value::List(list) => list.heap_bytes(),
+            Value::Hash(hash) => hash.heap_bytes(),
+            Value::Set(set) => set.heap_bytes(),
+            Value::ZSet(zset) => zset.heap_bytes(),
         }
     }
 }

@@ -7,8 +7,12 @@
 
 mod connection;
 mod generic;
+mod hash;
+mod list;
 mod server;
+mod set;
 mod string;
+mod zset;
 
 use super::Spec;
 
@@ -19,4 +23,8 @@ pub static FAMILIES: &[&[Spec]] = &[
     server::COMMANDS,
     generic::COMMANDS,
     string::COMMANDS,
+    list::COMMANDS,
+    hash::COMMANDS,
+    set::COMMANDS,
+    zset::COMMANDS,
 ];

@@ -1,0 +1,1 @@
+//! Hash commands. SCAFFOLD: filled in by the `t_hash` work.

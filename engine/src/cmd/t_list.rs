@@ -1,0 +1,1 @@
+//! List commands. SCAFFOLD: filled in by the `t_list` work.

@@ -1,0 +1,1 @@
+//! Set commands. SCAFFOLD: filled in by the `t_set` work.

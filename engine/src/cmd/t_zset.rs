@@ -1,0 +1,1 @@
+//! ZSet commands. SCAFFOLD: filled in by the `t_zset` work.

@@ -1,0 +1,5 @@
+//! Command table rows of the `list` group (see `super` for what the fields mean).
+
+use crate::command::Spec;
+
+pub static COMMANDS: &[Spec] = &[];

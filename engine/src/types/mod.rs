@@ -1,0 +1,7 @@
+//! Data structures of the non-string value types, one file each. Commands on them live in
+//! `crate::cmd::t_<type>`; the keyspace holds them through `keyspace::Value`.
+
+pub mod hash;
+pub mod list;
+pub mod set;
+pub mod zset;
