@@ -11,7 +11,10 @@ usage: scripts/gen_command_table.py PORT cmd [cmd ...]  > rows.rs
 import sys
 import redis
 
-MODULES = {"string": "t_string", "generic": "keys", "connection": "conn", "server": "server"}
+MODULES = {
+    "string": "t_string", "generic": "keys", "connection": "conn", "server": "server",
+    "list": "t_list", "hash": "t_hash", "set": "t_set", "sorted-set": "t_zset",
+}
 
 def rust_str_list(items):
     return "&[" + ", ".join(f'"{i}"' for i in items) + "]"
