@@ -14,6 +14,9 @@ pub mod config;
 pub mod engine;
 pub mod glob;
 pub mod keyspace;
+pub mod ldouble;
+#[cfg(feature = "planted-bugs")]
+pub mod planted;
 pub mod resp;
 pub mod session;
 pub mod signal;

@@ -82,6 +82,9 @@ impl<'a, 'k> Ctx<'a, 'k> {
 
 pub struct Session {
     parser: RequestParser,
+    /// For the `stale-get` planted bug: the value each key had before this client's last SET.
+    #[cfg(feature = "planted-bugs")]
+    stale: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     pub out: Reply,
     pub client: Client,
 }
@@ -91,6 +94,8 @@ impl Session {
         let authenticated = !engine.auth_required.load(Ordering::Relaxed);
         Session {
             parser: RequestParser::new(),
+            #[cfg(feature = "planted-bugs")]
+            stale: std::collections::BTreeMap::new(),
             out: Reply::new(Protocol::Resp2),
             client: Client {
                 handle,
@@ -190,6 +195,11 @@ impl Session {
             .key_positions(args.len())
             .map(|i| engine.keyspace.shard_of(&args[i]))
             .collect();
+        // Before any lock is taken: the planted bugs lock what they need themselves.
+        #[cfg(feature = "planted-bugs")]
+        if self.planted(engine, command, args, now) {
+            return;
+        }
         let locked = engine.keyspace.lock(shards);
         let mut ctx = Ctx {
             engine,
@@ -199,6 +209,42 @@ impl Session {
             locked,
         };
         handler(&mut ctx, args);
+    }
+}
+
+#[cfg(feature = "planted-bugs")]
+impl Session {
+    /// Runs a planted bug instead of the command when one is enabled and fires; see
+    /// `crate::planted`.
+    fn planted(&mut self, engine: &Engine, command: &Command, args: &[Bytes], now: Now) -> bool {
+        use crate::planted::{LOST_WRITE, STALE_GET, enabled};
+        let name = command.spec.name;
+        if name == "set" && enabled(LOST_WRITE) && engine.random_below(40) == 0 {
+            self.out.ok();
+            return true;
+        }
+        if name == "set" && enabled(STALE_GET) {
+            // Remember the value being replaced, for a later stale GET.
+            let mut locked = engine.keyspace.lock_keys([&args[1][..]]);
+            let mut db = locked.db(self.client.db, now.unix_ms());
+            let old = db
+                .entry_mut(&args[1])
+                .filter(|e| e.value.is_string())
+                .map(|e| e.value.with_bytes(|b| b.to_vec()));
+            self.stale.insert(args[1].to_vec(), old);
+        }
+        if name == "get"
+            && enabled(STALE_GET)
+            && engine.random_below(40) == 0
+            && let Some(old) = self.stale.get(&args[1][..])
+        {
+            match old {
+                Some(value) => self.out.bulk(value),
+                None => self.out.null(),
+            }
+            return true;
+        }
+        false
     }
 }
 

@@ -1,5 +1,7 @@
 //! Number parsing and formatting exactly as Redis does it, plus small helpers shared by commands.
 
+use crate::ldouble;
+
 /// Formats a double like C's `%.17g` (what Redis 7.0 sends for doubles and scores), with
 /// `inf`, `-inf` and `nan` spelled as Redis spells them.
 pub fn format_double(value: f64) -> String {
@@ -68,110 +70,14 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
     if value.is_nan() { None } else { Some(value) }
 }
 
-/// A decimal number held exactly as `mantissa / 10^scale`, for INCRBYFLOAT.
-///
-/// Redis adds in `long double` (64-bit mantissa) and prints with `%.17Lf`, so that
-/// `0.1 + 0.2` is `0.3`, not `0.30000000000000004`. Exact decimal arithmetic gives the same
-/// text for every operand a human writes; operands too long for it fall back to `f64`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Decimal {
-    mantissa: i128,
-    scale: u32,
-}
-
-const DECIMAL_DIGITS_MAX: usize = 36;
-const INCRBYFLOAT_FRACTION_DIGITS: u32 = 17;
-
-fn parse_decimal(s: &[u8]) -> Option<Decimal> {
-    let (negative, body) = match s.first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (int_part, frac_part) = match body.iter().position(|&b| b == b'.') {
-        Some(dot) => (&body[..dot], &body[dot + 1..]),
-        None => (body, &body[..0]),
-    };
-    if int_part.is_empty() && frac_part.is_empty() {
-        return None;
-    }
-    if int_part.len() + frac_part.len() > DECIMAL_DIGITS_MAX {
-        return None;
-    }
-    let mut mantissa: i128 = 0;
-    for &d in int_part.iter().chain(frac_part) {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        mantissa = mantissa * 10 + (d - b'0') as i128;
-    }
-    Some(Decimal {
-        mantissa: if negative { -mantissa } else { mantissa },
-        scale: frac_part.len() as u32,
-    })
-}
-
-fn add_decimals(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let scale = a.scale.max(b.scale);
-    let lift = |d: Decimal| d.mantissa.checked_mul(10i128.checked_pow(scale - d.scale)?);
-    let mut sum = Decimal {
-        mantissa: lift(a)?.checked_add(lift(b)?)?,
-        scale,
-    };
-    if sum.scale > INCRBYFLOAT_FRACTION_DIGITS {
-        // Round half away from zero to 17 fractional digits, as %.17Lf does for these values.
-        let divisor = 10i128.pow(sum.scale - INCRBYFLOAT_FRACTION_DIGITS);
-        let (q, r) = (sum.mantissa / divisor, sum.mantissa % divisor);
-        let rounded = if r.abs() * 2 >= divisor {
-            q + r.signum()
-        } else {
-            q
-        };
-        sum = Decimal {
-            mantissa: rounded,
-            scale: INCRBYFLOAT_FRACTION_DIGITS,
-        };
-    }
-    let digits = sum.mantissa.unsigned_abs().to_string();
-    if digits.len() > DECIMAL_DIGITS_MAX {
-        return None;
-    }
-    Some(sum)
-}
-
-fn format_decimal(d: Decimal) -> String {
-    let digits = d.mantissa.unsigned_abs().to_string();
-    let scale = d.scale as usize;
-    let padded = if digits.len() <= scale {
-        format!("{}{}", "0".repeat(scale - digits.len() + 1), digits)
-    } else {
-        digits
-    };
-    let (int_part, frac_part) = padded.split_at(padded.len() - scale);
-    let frac_part = frac_part.trim_end_matches('0');
-    let sign = if d.mantissa < 0 { "-" } else { "" };
-    if frac_part.is_empty() {
-        format!("{sign}{int_part}")
-    } else {
-        format!("{sign}{int_part}.{frac_part}")
-    }
-}
-
-/// Adds two INCRBYFLOAT operands given as text; `None` when the result is NaN or infinite.
-/// Both operands must already have passed [`parse_f64`].
+/// Adds two INCRBYFLOAT/HINCRBYFLOAT operands given as text, as Redis does: both parsed by
+/// `strtold` into an x87 `long double`, added, and printed with `%.17Lf` minus trailing zeros
+/// (see [`crate::ldouble`]). `None` when the sum is NaN or infinite, or when an operand does
+/// not parse — callers check operands first with [`crate::ldouble::parse`], which has its own
+/// error.
 pub fn incr_by_float(current: &[u8], increment: &[u8]) -> Option<String> {
-    if let (Some(a), Some(b)) = (parse_decimal(current), parse_decimal(increment))
-        && let Some(sum) = add_decimals(a, b)
-    {
-        return Some(format_decimal(sum));
-    }
-    let value = parse_f64(current)? + parse_f64(increment)?;
-    if !value.is_finite() {
-        return None;
-    }
-    // Display prints the shortest text that reads back to the same double, without exponent,
-    // like %.17Lf does after trailing zeros are stripped.
-    Some(format!("{value}"))
+    let sum = ldouble::parse(current)? + ldouble::parse(increment)?;
+    sum.is_finite().then(|| sum.format_human())
 }
 
 /// The SplitMix64 increment.
@@ -220,7 +126,25 @@ mod tests {
             incr_by_float(b"3", b"0.00000000000000005").unwrap(),
             "3.00000000000000005"
         );
-        assert!(incr_by_float(b"1e308", b"1e308").is_none());
+        // Long double: no overflow at 1e308, and the binary value printed in full.
+        assert!(
+            incr_by_float(b"1e308", b"1e308")
+                .unwrap()
+                .starts_with("19999999999999999999337")
+        );
+        assert_eq!(
+            incr_by_float(b"0", b"123456789.123456789").unwrap(),
+            "123456789.12345678899873747"
+        );
+        assert_eq!(
+            incr_by_float(b"5000", b"1e-3").unwrap(),
+            "5000.00099999999999989"
+        );
+        assert_eq!(incr_by_float(b"0", b"0x10").unwrap(), "16");
+        assert_eq!(incr_by_float(b"1e3", b"2e2").unwrap(), "1200");
+        assert_eq!(incr_by_float(b"3.0", b"-1.5").unwrap(), "1.5");
+        assert!(incr_by_float(b"inf", b"1").is_none());
+        assert!(incr_by_float(b"inf", b"-inf").is_none());
     }
 
     #[test]

@@ -249,5 +249,8 @@ fn unauthenticated_clients_cannot_send_large_requests() {
     assert_eq!(conn.cmd(&["AUTH", "pw"]), "+OK\r\n");
     let big = vec![b'x'; 100_000];
     conn.send(&[b"ECHO", &big]);
-    assert_eq!(conn.read_reply(), format!("$100000\r\n{}\r\n", "x".repeat(100_000)));
+    assert_eq!(
+        conn.read_reply(),
+        format!("$100000\r\n{}\r\n", "x".repeat(100_000))
+    );
 }

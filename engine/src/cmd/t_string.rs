@@ -13,10 +13,11 @@ use bytes::Bytes;
 
 use super::{NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, int_arg};
 use crate::keyspace::{Db, Value};
+use crate::ldouble;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
-use crate::util::{incr_by_float, parse_f64};
+use crate::util::incr_by_float;
 
 pub use super::t_string_lcs::lcs;
 
@@ -510,7 +511,7 @@ pub fn incrbyfloat(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         Some(e) => Some(e.value.with_bytes(<[u8]>::to_vec)),
     };
     let current = current.as_deref().unwrap_or(b"0");
-    if parse_f64(current).is_none() || parse_f64(increment).is_none() {
+    if ldouble::parse(current).is_none() || ldouble::parse(increment).is_none() {
         return out.error(NOT_FLOAT);
     }
     let Some(sum) = incr_by_float(current, increment) else {

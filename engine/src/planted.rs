@@ -1,0 +1,34 @@
+//! Deliberate bugs, compiled only with the `planted-bugs` feature and switched on per run by
+//! the simulator, to show that its checkers find real mistakes. A simulator that finds nothing
+//! proves nothing.
+//!
+//! - `lost-write`: about one SET in 40 answers OK without storing anything.
+//! - `stale-get`: about one GET in 40 answers the value the key had before its last SET.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const LOST_WRITE: u32 = 1 << 0;
+pub const STALE_GET: u32 = 1 << 1;
+
+static ENABLED: AtomicU32 = AtomicU32::new(0);
+
+/// The bugs by name, for `--plant`.
+pub const NAMES: &[(&str, u32)] = &[("lost-write", LOST_WRITE), ("stale-get", STALE_GET)];
+
+/// Enables exactly the named bugs (process-wide). Panics on an unknown name.
+pub fn set(names: &[String]) {
+    let mut bits = 0;
+    for name in names {
+        let bit = NAMES
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("unknown planted bug {name}"))
+            .1;
+        bits |= bit;
+    }
+    ENABLED.store(bits, Ordering::SeqCst);
+}
+
+pub fn enabled(bug: u32) -> bool {
+    ENABLED.load(Ordering::Relaxed) & bug != 0
+}

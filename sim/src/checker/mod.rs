@@ -1,0 +1,2 @@
+//! Checkers: they judge a run's recorded history against what the design promises.
+pub mod linearizable;
