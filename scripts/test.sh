@@ -26,5 +26,13 @@ cargo build -q -p ferrite-server --bin ferrite
 echo "== Rust tests (unit, I/O conformance, black-box, command table vs redis-server)"
 cargo test --workspace
 
+echo "== simulator: every planted bug must be caught within a bounded number of seeds"
+cargo test -q -p ferrite-sim --features planted-bugs --test planted
+
+echo "== simulator: a random batch of seeds, each run twice to check determinism"
+first_seed=$(( (RANDOM << 15 | RANDOM) * 1000 ))
+cargo run -q --release -p ferrite-sim -- swarm --scenario single-node \
+  --seeds "$first_seed..$((first_seed + ${SIM_SEEDS:-2000} - 1))" --check-determinism
+
 echo "== Python tests (redis-py, redis-cli, differential against redis-server)"
 FERRITE_BIN="$PWD/target/debug/ferrite" python3 -m pytest tests/py -q
