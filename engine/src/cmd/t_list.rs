@@ -227,7 +227,7 @@ pub(crate) fn mpop_reply(
 
 /// What [`move_reply`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Moved {
+pub(crate) enum MoveOutcome {
     /// The source list was missing: replied null.
     SourceEmpty,
     /// Source or destination held another type: replied WRONGTYPE.
@@ -245,21 +245,21 @@ pub(crate) fn move_reply(
     from: End,
     to: End,
     out: &mut Reply,
-) -> Moved {
+) -> MoveOutcome {
     match list_len(db, src) {
         Err(WrongType) => {
             out.error(WRONGTYPE);
-            return Moved::WrongType;
+            return MoveOutcome::WrongType;
         }
         Ok(0) => {
             out.null();
-            return Moved::SourceEmpty;
+            return MoveOutcome::SourceEmpty;
         }
         Ok(_) => {}
     }
     if list_len(db, dst).is_err() {
         out.error(WRONGTYPE);
-        return Moved::WrongType;
+        return MoveOutcome::WrongType;
     }
     let value = existing_list(db, src)
         .pop(from)
@@ -276,7 +276,7 @@ pub(crate) fn move_reply(
     delete_if_empty(db, src);
     add_dirty(db, 1);
     out.bulk(&value);
-    Moved::Moved
+    MoveOutcome::Moved
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -406,13 +406,7 @@ pub fn lmpop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
     ctx.lock_all();
     let (mut db, out) = db_and_out(ctx);
-    mpop_reply(
-        &mut db,
-        &args[2..where_index],
-        end,
-        count.unwrap_or(1),
-        out,
-    );
+    mpop_reply(&mut db, &args[2..where_index], end, count.unwrap_or(1), out);
 }
 
 /// `LMOVE source destination LEFT|RIGHT LEFT|RIGHT`

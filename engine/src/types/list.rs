@@ -660,7 +660,11 @@ mod tests {
             chunks_max = chunks_max.max(list.chunks.len());
             assert_eq!(list.len(), model.len(), "seed {seed} step {step} op {op}");
             if step % 64 == 0 {
-                assert_eq!(contents(&list), Vec::from(model.clone()), "seed {seed} step {step}");
+                assert_eq!(
+                    contents(&list),
+                    Vec::from(model.clone()),
+                    "seed {seed} step {step}"
+                );
             }
         }
         assert_eq!(contents(&list), Vec::from(model));
@@ -691,7 +695,11 @@ mod tests {
         list.remove_range(10, 19_980);
         list.check();
         assert_eq!(list.len(), 20);
-        assert_eq!(list.chunks.len(), 1, "the cut merged the two ends back together");
+        assert_eq!(
+            list.chunks.len(),
+            1,
+            "the cut merged the two ends back together"
+        );
         assert_eq!(list.get(10).unwrap().to_vec(), b"element-19990");
         while list.pop(End::Left).is_some() {}
         assert!(list.is_empty() && list.chunks.is_empty());
@@ -703,7 +711,10 @@ mod tests {
         for i in 0..10_000 {
             list.push(End::Left, if i % 10 == 0 { b"keep" } else { b"drop-me" });
         }
-        assert_eq!(list.remove_matching(&Needle::new(b"drop-me"), 0, false), 9_000);
+        assert_eq!(
+            list.remove_matching(&Needle::new(b"drop-me"), 0, false),
+            9_000
+        );
         list.check();
         assert_eq!(list.len(), 1_000);
         assert_eq!(list.chunks.len(), 1);
@@ -721,7 +732,10 @@ mod tests {
         let mut texts = Vec::new();
         list.for_each_element(|b| texts.push(b.to_vec()));
         assert_eq!(texts[4], b"9223372036854775807");
-        assert_eq!(format!("{list:?}"), r#"[1, "01", "-0", 0, 9223372036854775807]"#);
+        assert_eq!(
+            format!("{list:?}"),
+            r#"[1, "01", "-0", 0, 9223372036854775807]"#
+        );
     }
 
     #[test]

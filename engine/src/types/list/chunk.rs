@@ -584,7 +584,17 @@ mod tests {
 
     #[test]
     fn tags_round_trip_both_ways() {
-        for v in [0u64, 1, 127, 128, 300, 16_383, 16_384, u32::MAX as u64, u64::MAX] {
+        for v in [
+            0u64,
+            1,
+            127,
+            128,
+            300,
+            16_383,
+            16_384,
+            u32::MAX as u64,
+            u64::MAX,
+        ] {
             let mut out = [0; TAG_BYTES_MAX];
             let n = write_tag(v, &mut out);
             assert_eq!(n, tag_len(v), "{v}");
