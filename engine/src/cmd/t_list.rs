@@ -84,9 +84,9 @@ fn existing_list<'d>(db: &'d mut Db<'_, '_>, key: &[u8]) -> &'d mut List {
     }
 }
 
-/// Deletes `key` if its list was emptied (Redis never keeps empty aggregates).
-fn delete_if_empty(db: &mut Db<'_, '_>, key: &[u8]) {
-    if list_for_write(db, key).is_ok_and(|list| list.is_some_and(|l| l.is_empty())) {
+/// Deletes `key` when a write left its list empty (Redis never keeps empty aggregates).
+fn delete_if_emptied(db: &mut Db<'_, '_>, key: &[u8], emptied: bool) {
+    if emptied {
         db.remove(key);
     }
 }
@@ -180,7 +180,8 @@ pub(crate) fn pop_reply(
             n
         }
     };
-    delete_if_empty(db, key);
+    let emptied = list.is_empty();
+    delete_if_emptied(db, key, emptied);
     add_dirty(db, popped);
     popped
 }
@@ -261,19 +262,23 @@ pub(crate) fn move_reply(
         out.error(WRONGTYPE);
         return MoveOutcome::WrongType;
     }
-    let value = existing_list(db, src)
-        .pop(from)
-        .expect("the source list is not empty");
-    match list_for_write(db, dst) {
-        Ok(Some(list)) => list.push(to, &value),
-        _ => {
-            let mut list = List::new();
-            list.push(to, &value);
-            db.set(dst, Value::List(Box::new(list)), 0);
+    let source = existing_list(db, src);
+    let value = source.pop(from).expect("the source list is not empty");
+    if src == dst {
+        // Rotation: the element goes back into the same list, which stays non-empty.
+        source.push(to, &value);
+    } else {
+        let emptied = source.is_empty();
+        match list_for_write(db, dst) {
+            Ok(Some(list)) => list.push(to, &value),
+            _ => {
+                let mut list = List::new();
+                list.push(to, &value);
+                db.set(dst, Value::List(Box::new(list)), 0);
+            }
         }
+        delete_if_emptied(db, src, emptied);
     }
-    // With `src == dst` the list got its element back and is never empty here.
-    delete_if_empty(db, src);
     add_dirty(db, 1);
     out.bulk(&value);
     MoveOutcome::Moved
@@ -663,7 +668,8 @@ pub fn lrem(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     // 0 removes all; |count| of i64::MIN does not fit an i64 but removes all the same.
     let limit = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
     let removed = list.remove_matching(&Needle::new(&args[3]), limit, count < 0);
-    delete_if_empty(&mut db, &args[1]);
+    let emptied = list.is_empty();
+    delete_if_emptied(&mut db, &args[1], emptied);
     add_dirty(&mut db, removed);
     out.int(removed as i64);
 }
@@ -687,7 +693,8 @@ pub fn ltrim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let tail = len - keep_start - keep;
     list.remove_range(keep_start + keep, tail);
     list.remove_range(0, keep_start);
-    delete_if_empty(&mut db, &args[1]);
+    let emptied = list.is_empty();
+    delete_if_emptied(&mut db, &args[1], emptied);
     add_dirty(&mut db, keep_start + tail);
     out.ok();
 }
