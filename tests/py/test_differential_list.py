@@ -122,6 +122,14 @@ LIST_SEQUENCES = {
         C("LRANGE", "k", 0, -1), C("LPOS", "k", 1), C("LPOS", "k", "01"), C("LPOS", "k", I64_MIN),
         C("LREM", "k", 0, 1), C("LINSERT", "k", "BEFORE", 255, 254), C("LRANGE", "k", 0, -1),
     ],
+    "command-info": [
+        C("COMMAND", "INFO", "lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "llen", "lrange"),
+        C("COMMAND", "INFO", "lindex", "lset", "linsert", "lrem", "ltrim", "lpos", "lmove", "rpoplpush"),
+        # Not compared: LMPOP's key spec is `keynum` (numkeys-based), which the table's
+        # (first, last, step) rows cannot express yet; the shared table code owns that.
+        X("COMMAND", "INFO", "lmpop"), C("COMMAND", "GETKEYS", "lmove", "a", "b", "left", "right"),
+        C("COMMAND", "GETKEYS", "rpoplpush", "a", "b"), C("COMMAND", "GETKEYS", "lpush", "a", "x", "y"),
+    ],
     "many-chunks": [
         C("RPUSH", "big", *[f"e{i}" for i in range(3000)]), C("LLEN", "big"), C("LINDEX", "big", 1500),
         C("LINSERT", "big", "BEFORE", "e1500", BIG), C("LSET", "big", 10, "y" * 10000), C("LREM", "big", 0, "e7"),
