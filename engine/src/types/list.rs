@@ -18,7 +18,12 @@ mod chunk;
 use std::collections::VecDeque;
 use std::fmt;
 
-use chunk::{CHUNK_BYTES_MAX, Chunk, Encoded};
+use chunk::{Chunk, Encoded};
+
+/// A chunk holds at most this many bytes of elements unless it holds a single larger element:
+/// Redis's default `list-max-listpack-size -2` (8 KiB per quicklist node). Redis's other list
+/// default, `list-compress-depth 0`, means no compression, which is what this does too.
+pub const CHUNK_BYTES_MAX: usize = 8 * 1024;
 
 /// Which end of a list (Redis's `LIST_HEAD` / `LIST_TAIL`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -31,7 +31,7 @@
 //! integer (so it reads back byte for byte) and the integer form is smaller. The choice is a
 //! function of the bytes alone, so two equal elements are always encoded alike.
 
-use super::Elem;
+use super::{CHUNK_BYTES_MAX, Elem};
 
 /// Longest LEB128 encoding of a `u64`.
 pub(super) const TAG_BYTES_MAX: usize = 10;
@@ -226,10 +226,6 @@ pub(super) struct Chunk {
     data_len: usize,
     count: u32,
 }
-
-/// A chunk stays below this many bytes unless it holds a single larger element
-/// (Redis's `list-max-listpack-size -2`: 8 KiB per node).
-pub(super) const CHUNK_BYTES_MAX: usize = 8 * 1024;
 
 impl Chunk {
     pub(super) fn len(&self) -> usize {
