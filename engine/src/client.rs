@@ -24,6 +24,8 @@ pub struct ClientHandle {
     /// Bytes waiting in the query buffer, as last seen by the driver.
     pub query_buffer_bytes: AtomicU64,
     killed: AtomicBool,
+    /// A key this client WATCHes was touched: its next EXEC fails.
+    dirty_cas: AtomicBool,
     /// Woken when the driver must look at this client (killed, and later pushes).
     pub waker: AtomicWaker,
 }
@@ -50,6 +52,7 @@ impl ClientHandle {
             no_evict: AtomicBool::new(false),
             query_buffer_bytes: AtomicU64::new(0),
             killed: AtomicBool::new(false),
+            dirty_cas: AtomicBool::new(false),
             waker: AtomicWaker::new(),
         }
     }
@@ -58,6 +61,15 @@ impl ClientHandle {
     pub fn kill(&self) {
         self.killed.store(true, Ordering::Release);
         self.waker.wake();
+    }
+
+    pub fn set_dirty_cas(&self) {
+        self.dirty_cas.store(true, Ordering::Release);
+    }
+
+    /// Reads and clears the dirty-CAS flag.
+    pub fn take_dirty_cas(&self) -> bool {
+        self.dirty_cas.swap(false, Ordering::AcqRel)
     }
 
     pub fn is_killed(&self) -> bool {

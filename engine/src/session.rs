@@ -30,6 +30,39 @@ pub struct Client {
     pub authenticated: bool,
     /// Set by QUIT, protocol errors and self-kill: close once the reply is written.
     pub close_after_reply: bool,
+    /// Commands queued since MULTI; `None` outside a transaction.
+    pub multi: Option<Multi>,
+    /// Keys this client WATCHes, as (database, key), and whether each existed when watched.
+    pub watched: Vec<(usize, Vec<u8>)>,
+    pub watched_existed: Vec<bool>,
+    /// True while EXEC runs the queued commands (blocking commands then do not block).
+    pub in_exec: bool,
+}
+
+/// A transaction being queued.
+#[derive(Debug, Default)]
+pub struct Multi {
+    pub queued: Vec<(&'static Command, Vec<Bytes>)>,
+    /// A command failed to queue (unknown, wrong arity, not authenticated): EXEC aborts.
+    pub aborted: bool,
+}
+
+impl Client {
+    /// Drops the transaction and every WATCH (EXEC, DISCARD, RESET, disconnect).
+    pub fn end_transaction(&mut self, engine: &Engine) {
+        self.multi = None;
+        self.unwatch_all(engine);
+    }
+
+    pub fn unwatch_all(&mut self, engine: &Engine) {
+        engine
+            .keyspace
+            .watches
+            .unwatch(self.handle.id, &self.watched);
+        self.watched.clear();
+        self.watched_existed.clear();
+        self.handle.take_dirty_cas();
+    }
 }
 
 /// What the driver should do after [`Session::process_one`].
@@ -102,6 +135,10 @@ impl Session {
                 db: 0,
                 authenticated,
                 close_after_reply: false,
+                multi: None,
+                watched: Vec::new(),
+                watched_existed: Vec::new(),
+                in_exec: false,
             },
         }
     }
@@ -154,18 +191,23 @@ impl Session {
             .handle
             .last_interaction_mono_us
             .store(now.mono_us, Ordering::Relaxed);
-        if let Some(command) = resolve(args, &mut self.out) {
-            self.client
-                .handle
-                .last_command
-                .store(command.id, Ordering::Relaxed);
-            if engine.auth_required.load(Ordering::Relaxed)
-                && !self.client.authenticated
-                && !command.has(flag::NO_AUTH)
-            {
-                self.out.error("NOAUTH Authentication required.");
-            } else {
-                self.call(engine, command, args, now);
+        match resolve(args) {
+            Err(error) => self.reject(engine, args, &error),
+            Ok(command) => {
+                self.client
+                    .handle
+                    .last_command
+                    .store(command.id, Ordering::Relaxed);
+                if engine.auth_required.load(Ordering::Relaxed)
+                    && !self.client.authenticated
+                    && !command.has(flag::NO_AUTH)
+                {
+                    self.reject(engine, args, b"NOAUTH Authentication required.");
+                } else if self.client.multi.is_some() && !runs_inside_multi(command) {
+                    self.queue(command, args);
+                } else {
+                    self.call(engine, command, args, now);
+                }
             }
         }
         engine
@@ -184,6 +226,49 @@ impl Session {
         handle
             .resp
             .store(if self.out.resp3() { 3 } else { 2 }, Ordering::Relaxed);
+    }
+
+    /// Replies a refusal (unknown command, arity, authentication). Inside MULTI it dooms the
+    /// transaction; a refused EXEC itself discards it, with Redis's EXECABORT wording.
+    fn reject(&mut self, engine: &Engine, args: &[Bytes], error: &[u8]) {
+        if args[0].eq_ignore_ascii_case(b"exec") {
+            self.client.end_transaction(engine);
+            let reason = error.strip_prefix(b"ERR ").unwrap_or(error);
+            let mut text = b"EXECABORT Transaction discarded because of: ".to_vec();
+            text.extend_from_slice(reason);
+            self.out.error(text);
+        } else {
+            self.out.error(error);
+            self.flag_transaction();
+        }
+    }
+
+    /// A command was refused while a transaction is being queued: EXEC will abort.
+    fn flag_transaction(&mut self) {
+        if let Some(multi) = &mut self.client.multi {
+            multi.aborted = true;
+        }
+    }
+
+    fn queue(&mut self, command: &'static Command, args: &[Bytes]) {
+        if command.has(flag::NO_MULTI) {
+            self.out
+                .error("ERR Command not allowed inside a transaction");
+            self.flag_transaction();
+            return;
+        }
+        let multi = self
+            .client
+            .multi
+            .as_mut()
+            .expect("queue is called inside MULTI");
+        multi.queued.push((command, args.to_vec()));
+        self.out.simple("QUEUED");
+    }
+
+    /// Cleans up what the client left behind (its WATCHes); the driver calls it on disconnect.
+    pub fn disconnect(&mut self, engine: &Engine) {
+        self.client.end_transaction(engine);
     }
 
     fn call(&mut self, engine: &Engine, command: &Command, args: &[Bytes], now: Now) {
@@ -248,22 +333,25 @@ impl Session {
     }
 }
 
+/// The commands that run at once even inside MULTI, as in Redis.
+fn runs_inside_multi(command: &Command) -> bool {
+    matches!(
+        command.spec.name,
+        "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+    )
+}
+
 /// Looks the command (and subcommand) up and checks arity, writing Redis's error if that fails.
-fn resolve<'c>(args: &[Bytes], out: &mut Reply) -> Option<&'c Command> {
+fn resolve(args: &[Bytes]) -> Result<&'static Command, Vec<u8>> {
     let commands = Commands::get();
     let Some(mut command) = commands.lookup(&args[0]) else {
-        unknown_command(args, out);
-        return None;
+        return Err(unknown_command(args));
     };
     // A container called alone runs its own handler if it has one (COMMAND).
     let bare_container_call = args.len() == 1 && command.spec.handler.is_some();
     if !command.subcommands.is_empty() && !bare_container_call {
         if args.len() < 2 {
-            out.error(format!(
-                "ERR wrong number of arguments for '{}' command",
-                command.spec.name
-            ));
-            return None;
+            return Err(arity_error(command));
         }
         let sub = String::from_utf8_lossy(&args[1]).to_ascii_lowercase();
         match command.subcommands.get(sub.as_str()) {
@@ -274,22 +362,25 @@ fn resolve<'c>(args: &[Bytes], out: &mut Reply) -> Option<&'c Command> {
                 text.extend_from_slice(
                     format!("'. Try {} HELP.", command.spec.name.to_ascii_uppercase()).as_bytes(),
                 );
-                out.error(text);
-                return None;
+                return Err(text);
             }
         }
     }
     if !command.arity_ok(args.len()) {
-        out.error(format!(
-            "ERR wrong number of arguments for '{}' command",
-            command.spec.name
-        ));
-        return None;
+        return Err(arity_error(command));
     }
-    Some(command)
+    Ok(command)
 }
 
-fn unknown_command(args: &[Bytes], out: &mut Reply) {
+fn arity_error(command: &Command) -> Vec<u8> {
+    format!(
+        "ERR wrong number of arguments for '{}' command",
+        command.spec.name
+    )
+    .into_bytes()
+}
+
+fn unknown_command(args: &[Bytes]) -> Vec<u8> {
     const SHOWN_MAX: usize = 128;
     let mut shown = Vec::new();
     for arg in &args[1..] {
@@ -305,5 +396,5 @@ fn unknown_command(args: &[Bytes], out: &mut Reply) {
     text.extend_from_slice(&args[0][..args[0].len().min(SHOWN_MAX)]);
     text.extend_from_slice(b"', with args beginning with: ");
     text.extend_from_slice(&shown);
-    out.error(text);
+    text
 }

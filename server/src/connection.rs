@@ -44,6 +44,7 @@ pub async fn serve<I: Io>(
         debug!(id = handle.id, %error, "connection error");
     }
     let _ = stream.shutdown().await;
+    session.disconnect(&engine);
     engine.unregister_client(handle.id);
     debug!(id = handle.id, "client disconnected");
 }

@@ -48,6 +48,7 @@ pub fn quit(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
 /// RESET: back to a fresh connection's state (database 0, RESP2, no name, and
 /// unauthenticated when a password is required).
 pub fn reset(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
+    ctx.client.end_transaction(ctx.engine);
     ctx.client.db = 0;
     ctx.out.protocol = Protocol::Resp2;
     ctx.client

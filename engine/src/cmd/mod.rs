@@ -7,6 +7,7 @@
 pub mod conn;
 pub mod expire;
 pub mod keys;
+pub mod multi;
 pub mod server;
 pub mod t_hash;
 pub mod t_list;

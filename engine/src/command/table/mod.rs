@@ -12,6 +12,7 @@ mod list;
 mod server;
 mod set;
 mod string;
+mod transactions;
 mod zset;
 
 use super::Spec;
@@ -27,4 +28,5 @@ pub static FAMILIES: &[&[Spec]] = &[
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    transactions::COMMANDS,
 ];
