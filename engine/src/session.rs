@@ -37,6 +37,12 @@ pub struct Client {
     pub watched_existed: Vec<bool>,
     /// True while EXEC runs the queued commands (blocking commands then do not block).
     pub in_exec: bool,
+    /// Set when this is a blocked client's command being re-run on its behalf after a write:
+    /// the key that became ready. Blocking handlers then take from that key first, and reply
+    /// nothing (stay blocked) if there is still nothing to take.
+    pub serving: Option<Vec<u8>>,
+    /// Set by a blocking handler that found nothing: the session registers the wait.
+    pub block_request: Option<crate::blocking::BlockRequest>,
 }
 
 /// A transaction being queued.
@@ -48,6 +54,22 @@ pub struct Multi {
 }
 
 impl Client {
+    /// The stand-in client under which a blocked client's command is re-run (see `blocking`).
+    pub fn serving(handle: Arc<ClientHandle>, db: usize, ready_key: Vec<u8>) -> Client {
+        Client {
+            handle,
+            db,
+            authenticated: true,
+            close_after_reply: false,
+            multi: None,
+            watched: Vec::new(),
+            watched_existed: Vec::new(),
+            in_exec: false,
+            serving: Some(ready_key),
+            block_request: None,
+        }
+    }
+
     /// Drops the transaction and every WATCH (EXEC, DISCARD, RESET, disconnect).
     pub fn end_transaction(&mut self, engine: &Engine) {
         self.multi = None;
@@ -74,6 +96,10 @@ pub enum Step {
     Continue,
     /// Write the output, then close the connection.
     Close,
+    /// The client is blocked (BLPOP...): write the output, then wait for
+    /// [`Session::poll_blocked`] to say it is unblocked (woken by its `ClientHandle`, or at the
+    /// deadline [`Session::block_deadline_ms`]).
+    Blocked,
 }
 
 /// What a handler works with.
@@ -99,6 +125,22 @@ impl<'a, 'k> Ctx<'a, 'k> {
         self.locked.db(index, now_ms)
     }
 
+    /// Blocks the client on `keys` until one of them can serve it or `deadline_ms` (absolute
+    /// Unix ms; `None` = forever) passes. The handler must write no reply.
+    pub fn block(&mut self, keys: Vec<Vec<u8>>, deadline_ms: Option<u64>) {
+        debug_assert!(
+            self.client.serving.is_none() && !self.client.in_exec,
+            "cannot block here"
+        );
+        self.client.block_request = Some(crate::blocking::BlockRequest { keys, deadline_ms });
+    }
+
+    /// True when a blocking command must not block: inside EXEC, or when re-run on a blocked
+    /// client's behalf.
+    pub fn cannot_block(&self) -> bool {
+        self.client.in_exec || self.client.serving.is_some()
+    }
+
     /// Makes every shard locked, for commands that see the whole keyspace. Only valid when
     /// the command holds no lock yet (keyless commands) or already holds all of them.
     pub fn lock_all(&mut self) -> &mut Locked<'k> {
@@ -115,6 +157,8 @@ impl<'a, 'k> Ctx<'a, 'k> {
 
 pub struct Session {
     parser: RequestParser,
+    /// While blocked: the deadline (absolute Unix ms; `None` = none).
+    blocked: Option<Option<u64>>,
     /// For the `stale-get` planted bug: the value each key had before this client's last SET.
     #[cfg(feature = "planted-bugs")]
     stale: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>>,
@@ -139,7 +183,10 @@ impl Session {
                 watched: Vec::new(),
                 watched_existed: Vec::new(),
                 in_exec: false,
+                serving: None,
+                block_request: None,
             },
+            blocked: None,
         }
     }
 
@@ -151,6 +198,9 @@ impl Session {
     pub fn process_one(&mut self, engine: &Engine, input: &mut BytesMut, now: Now) -> Step {
         if self.client.close_after_reply || self.client.handle.is_killed() {
             return Step::Close;
+        }
+        if self.blocked.is_some() {
+            return Step::Blocked;
         }
         let limits = Limits {
             bulk_len_max: engine.proto_max_bulk_len.load(Ordering::Relaxed),
@@ -167,6 +217,8 @@ impl Session {
                 self.execute(engine, &args, now);
                 if self.client.close_after_reply || self.client.handle.is_killed() {
                     Step::Close
+                } else if self.blocked.is_some() {
+                    Step::Blocked
                 } else {
                     Step::Continue
                 }
@@ -208,6 +260,14 @@ impl Session {
                 } else {
                     self.call(engine, command, args, now);
                 }
+            }
+        }
+        // Writes may have made keys ready for blocked clients (including this one, if it just
+        // blocked and a write slipped in before it registered).
+        if engine.keyspace.ready.any() {
+            engine.blocking.serve(engine, now);
+            if self.blocked.is_some() {
+                self.poll_blocked(engine, now);
             }
         }
         engine
@@ -266,12 +326,55 @@ impl Session {
         self.out.simple("QUEUED");
     }
 
-    /// Cleans up what the client left behind (its WATCHes); the driver calls it on disconnect.
+    /// Cleans up what the client left behind (its WATCHes, its wait); the driver calls it on
+    /// disconnect.
     pub fn disconnect(&mut self, engine: &Engine) {
         self.client.end_transaction(engine);
+        if self.blocked.take().is_some() {
+            engine.blocking.cancel(engine, self.id());
+        }
     }
 
-    fn call(&mut self, engine: &Engine, command: &Command, args: &[Bytes], now: Now) {
+    /// When the blocked client's wait ends if nothing serves it (absolute Unix ms).
+    pub fn block_deadline_ms(&self) -> Option<u64> {
+        self.blocked.flatten()
+    }
+
+    pub fn is_blocked(&self) -> bool {
+        self.blocked.is_some()
+    }
+
+    /// Checks a blocked client: served (its reply is appended), timed out (the timeout reply
+    /// is appended), or still waiting. Returns true while it stays blocked.
+    pub fn poll_blocked(&mut self, engine: &Engine, now: Now) -> bool {
+        let Some(deadline) = self.blocked else {
+            return false;
+        };
+        if let Some(reply) = self.client.handle.take_reply() {
+            self.out.raw(&reply);
+            self.blocked = None;
+            return false;
+        }
+        if deadline.is_some_and(|d| now.unix_ms() >= d) {
+            if engine.blocking.cancel(engine, self.id()).is_some() {
+                let reply = crate::blocking::timeout_reply(self.out.protocol);
+                self.out.raw(&reply);
+            } else {
+                // Served between the two checks: the reply is there now.
+                let reply = self
+                    .client
+                    .handle
+                    .take_reply()
+                    .expect("a served waiter has its reply");
+                self.out.raw(&reply);
+            }
+            self.blocked = None;
+            return false;
+        }
+        true
+    }
+
+    fn call(&mut self, engine: &Engine, command: &'static Command, args: &[Bytes], now: Now) {
         let handler = command
             .spec
             .handler
@@ -294,6 +397,14 @@ impl Session {
             locked,
         };
         handler(&mut ctx, args);
+        drop(ctx);
+        if let Some(request) = self.client.block_request.take() {
+            let protocol = self.out.protocol;
+            engine
+                .blocking
+                .register(engine, &self.client, protocol, command, args, &request);
+            self.blocked = Some(request.deadline_ms);
+        }
     }
 }
 

@@ -236,9 +236,10 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
         ),
         "clients" => write!(
             text,
-            "# Clients\r\nconnected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:0\r\n",
+            "# Clients\r\nconnected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:{}\r\n",
             engine.connected_clients(),
             config.maxclients,
+            engine.blocking.count(),
         ),
         "memory" => {
             let used = (engine.used_memory)();

@@ -26,6 +26,8 @@ use crate::session::Ctx;
 use crate::types::list::{Elem, End, List, Needle};
 use crate::util::eq_ignore_case;
 
+pub mod blocking;
+
 const POP_COUNT_RANGE: &str = "ERR value is out of range, must be positive";
 const INDEX_OUT_OF_RANGE: &str = "ERR index out of range";
 const RANK_ZERO: &str = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";

@@ -85,6 +85,8 @@ pub struct Keyspace {
     pub stats: KeyspaceStats,
     /// Who WATCHes which keys.
     pub watches: Watches,
+    /// Written keys that blocked clients wait on.
+    pub ready: crate::blocking::ReadyKeys,
 }
 
 impl Keyspace {
@@ -115,6 +117,7 @@ impl Keyspace {
             databases,
             stats: KeyspaceStats::default(),
             watches: Watches::default(),
+            ready: Default::default(),
         }
     }
 
@@ -319,7 +322,9 @@ impl<'l, 'a> Db<'l, 'a> {
 
     /// Marks `key` as modified for WATCH.
     fn touch(&self, key: &[u8]) {
-        self.locked.keyspace.watches.touch(self.db, key);
+        let keyspace = self.locked.keyspace;
+        keyspace.watches.touch(self.db, key);
+        keyspace.ready.signal(self.db, key);
     }
 
     /// Looks a key up without removing it if expired and without touching anything (WATCH
