@@ -128,8 +128,14 @@ impl IntSet {
         match self.search(value) {
             Ok(_) => false,
             Err(pos) => {
+                // Grown by exactly one, as Redis's intset is: it holds at most 512 members, so
+                // the reallocation costs no more than the shift the insertion does anyway, and
+                // the array never carries the up-to-2x slack of amortised doubling.
                 // `as` cannot truncate: the width check above makes the value fit.
-                each_width!(self, v => v.insert(pos, value as _));
+                each_width!(self, v => {
+                    v.reserve_exact(1);
+                    v.insert(pos, value as _)
+                });
                 true
             }
         }
@@ -138,6 +144,9 @@ impl IntSet {
     fn remove_at(&mut self, pos: usize) {
         each_width!(self, v => {
             v.remove(pos);
+            if v.capacity() >= 2 * v.len() + 8 {
+                v.shrink_to_fit();
+            }
         })
     }
 
