@@ -461,6 +461,32 @@ mod tests {
         assert!(!table.contains(b"7"));
     }
 
+    #[test]
+    fn heap_bytes_stay_compact() {
+        let h = hasher();
+        let mut ints = Set::new();
+        for n in 0..100 {
+            ints.insert(n.to_string().as_bytes(), &h);
+        }
+        // 16-bit members, grown by exactly one each time.
+        assert_eq!(ints.heap_bytes(), std::mem::size_of::<Set>() + 200);
+        let mut table = Set::new();
+        for n in 0..100_000 {
+            table.insert(format!("member:{n}").as_bytes(), &h);
+        }
+        // A 24-byte slot with the member inline, plus the index: a guard against layouts that
+        // spend an allocation or a wide entry per member (IndexSet<Box<[u8]>> is about 70).
+        let per_member = table.heap_bytes() / table.len();
+        assert!(per_member <= 44, "{per_member} bytes per member");
+        let before = table.heap_bytes();
+        table.insert(&[b'x'; 100], &h);
+        assert_eq!(
+            table.heap_bytes(),
+            before + 100,
+            "a long member is its own allocation"
+        );
+    }
+
     /// Random operations against a `BTreeSet` model, checking encoding rules and invariants.
     #[test]
     fn matches_a_model_under_random_operations() {
