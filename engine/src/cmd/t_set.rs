@@ -379,421 +379,194 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn sadd_srem_scard_match_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "s", "3", "1", "2"][..], ":3\r\n"),
-                (&["sadd", "s", "2", "4", "4"][..], ":1\r\n"),
-                (&["scard", "s"][..], ":4\r\n"),
-                (
-                    &["smembers", "s"][..],
-                    "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n",
-                ),
-                (&["object", "encoding", "s"][..], "$6\r\nintset\r\n"),
-                (&["srem", "s", "1", "9"][..], ":1\r\n"),
-                (&["srem", "s", "9"][..], ":0\r\n"),
-                (&["srem", "s", "2", "3", "4", "5"][..], ":3\r\n"),
-                (&["exists", "s"][..], ":0\r\n"),
-                (&["scard", "s"][..], ":0\r\n"),
-                (&["srem", "s", "x"][..], ":0\r\n"),
-                (
-                    &["sadd", "s"][..],
-                    "-ERR wrong number of arguments for 'sadd' command\r\n",
-                ),
-                (
-                    &["srem", "s"][..],
-                    "-ERR wrong number of arguments for 'srem' command\r\n",
-                ),
-                (
-                    &["scard"][..],
-                    "-ERR wrong number of arguments for 'scard' command\r\n",
-                ),
-                (&["sadd", "h", "a"][..], ":1\r\n"),
-                (&["sadd", "h", "a"][..], ":0\r\n"),
-                (&["smembers", "h"][..], "*1\r\n$1\r\na\r\n"),
-                (&["object", "encoding", "h"][..], "$9\r\nhashtable\r\n"),
-                (
-                    &[
-                        "sadd",
-                        "n",
-                        "-5",
-                        "0",
-                        "-9223372036854775808",
-                        "9223372036854775807",
-                        "70000",
-                    ][..],
-                    ":5\r\n",
-                ),
-                (
-                    &["smembers", "n"][..],
-                    "*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-5\r\n$1\r\n0\r\n$5\r\n70000\r\n$19\r\n9223372036854775807\r\n",
-                ),
-                (
-                    &["srem", "n", "-9223372036854775808", "01", "+5", "-0"][..],
-                    ":1\r\n",
-                ),
-                (
-                    &["smembers", "n"][..],
-                    "*4\r\n$2\r\n-5\r\n$1\r\n0\r\n$5\r\n70000\r\n$19\r\n9223372036854775807\r\n",
-                ),
-                (&["scard", "n"][..], ":4\r\n"),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "s", "3", "1", "2"][..], ":3\r\n"),
+        (&["sadd", "s", "2", "4", "4"][..], ":1\r\n"),
+        (&["scard", "s"][..], ":4\r\n"),
+        (&["smembers", "s"][..], "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+        (&["object", "encoding", "s"][..], "$6\r\nintset\r\n"),
+        (&["srem", "s", "1", "9"][..], ":1\r\n"),
+        (&["srem", "s", "9"][..], ":0\r\n"),
+        (&["srem", "s", "2", "3", "4", "5"][..], ":3\r\n"),
+        (&["exists", "s"][..], ":0\r\n"),
+        (&["scard", "s"][..], ":0\r\n"),
+        (&["srem", "s", "x"][..], ":0\r\n"),
+        (&["sadd", "s"][..], "-ERR wrong number of arguments for 'sadd' command\r\n"),
+        (&["srem", "s"][..], "-ERR wrong number of arguments for 'srem' command\r\n"),
+        (&["scard"][..], "-ERR wrong number of arguments for 'scard' command\r\n"),
+        (&["sadd", "h", "a"][..], ":1\r\n"),
+        (&["sadd", "h", "a"][..], ":0\r\n"),
+        (&["smembers", "h"][..], "*1\r\n$1\r\na\r\n"),
+        (&["object", "encoding", "h"][..], "$9\r\nhashtable\r\n"),
+        (&["sadd", "n", "-5", "0", "-9223372036854775808", "9223372036854775807", "70000"][..], ":5\r\n"),
+        (&["smembers", "n"][..], "*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-5\r\n$1\r\n0\r\n$5\r\n70000\r\n$19\r\n9223372036854775807\r\n"),
+        (&["srem", "n", "-9223372036854775808", "01", "+5", "-0"][..], ":1\r\n"),
+        (&["smembers", "n"][..], "*4\r\n$2\r\n-5\r\n$1\r\n0\r\n$5\r\n70000\r\n$19\r\n9223372036854775807\r\n"),
+        (&["scard", "n"][..], ":4\r\n"),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn wrong_types_match_redis() {
-        replay(
-            false,
-            &[
-                (&["set", "str", "v"][..], "+OK\r\n"),
-                (
-                    &["sadd", "str", "a"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["srem", "str", "a"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["scard", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sismember", "str", "a"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["smismember", "str", "a"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["smembers", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["srandmember", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["srandmember", "str", "0"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["srandmember", "str", "-3"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["spop", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["spop", "str", "0"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["spop", "str", "2"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (&["sadd", "s", "1"][..], ":1\r\n"),
-                (
-                    &["smove", "str", "s", "1"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["smove", "s", "str", "1"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (&["smove", "nokey", "str", "1"][..], ":0\r\n"),
-                (
-                    &["smove", "str", "nokey", "1"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sinter", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sinter", "nokey", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sinter", "s", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sunion", "nokey", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sdiff", "nokey", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sdiff", "s", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sinterstore", "d", "nokey", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sunionstore", "d", "s", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sdiffstore", "d", "s", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sintercard", "1", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sintercard", "2", "nokey", "str"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sscan", "str", "0"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["sscan", "str", "0", "count", "x"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (&["sscan", "str", "x"][..], "-ERR invalid cursor\r\n"),
-                (&["exists", "d"][..], ":0\r\n"),
-                (&["sunionstore", "str", "s"][..], ":1\r\n"),
-                (&["type", "str"][..], "+set\r\n"),
-                (&["smembers", "str"][..], "*1\r\n$1\r\n1\r\n"),
-            ],
-        );
+        replay(false, &[
+        (&["set", "str", "v"][..], "+OK\r\n"),
+        (&["sadd", "str", "a"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["srem", "str", "a"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["scard", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sismember", "str", "a"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["smismember", "str", "a"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["smembers", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["srandmember", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["srandmember", "str", "0"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["srandmember", "str", "-3"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["spop", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["spop", "str", "0"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["spop", "str", "2"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sadd", "s", "1"][..], ":1\r\n"),
+        (&["smove", "str", "s", "1"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["smove", "s", "str", "1"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["smove", "nokey", "str", "1"][..], ":0\r\n"),
+        (&["smove", "str", "nokey", "1"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sinter", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sinter", "nokey", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sinter", "s", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sunion", "nokey", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sdiff", "nokey", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sdiff", "s", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sinterstore", "d", "nokey", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sunionstore", "d", "s", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sdiffstore", "d", "s", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sintercard", "1", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sintercard", "2", "nokey", "str"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sscan", "str", "0"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sscan", "str", "0", "count", "x"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["sscan", "str", "x"][..], "-ERR invalid cursor\r\n"),
+        (&["exists", "d"][..], ":0\r\n"),
+        (&["sunionstore", "str", "s"][..], ":1\r\n"),
+        (&["type", "str"][..], "+set\r\n"),
+        (&["smembers", "str"][..], "*1\r\n$1\r\n1\r\n"),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn membership_matches_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "s", "1", "2", "3"][..], ":3\r\n"),
-                (&["sismember", "s", "2"][..], ":1\r\n"),
-                (&["sismember", "s", "4"][..], ":0\r\n"),
-                (&["sismember", "s", "02"][..], ":0\r\n"),
-                (&["sismember", "s", "a"][..], ":0\r\n"),
-                (&["sismember", "nokey", "a"][..], ":0\r\n"),
-                (
-                    &["smismember", "s", "1", "x", "3", "01"][..],
-                    "*4\r\n:1\r\n:0\r\n:1\r\n:0\r\n",
-                ),
-                (&["smismember", "nokey", "a", "b"][..], "*2\r\n:0\r\n:0\r\n"),
-                (&["sadd", "h", "a", "b"][..], ":2\r\n"),
-                (&["sismember", "h", "a"][..], ":1\r\n"),
-                (&["sismember", "h", "c"][..], ":0\r\n"),
-                (&["smismember", "h", "c", "a"][..], "*2\r\n:0\r\n:1\r\n"),
-                (
-                    &["sismember", "s"][..],
-                    "-ERR wrong number of arguments for 'sismember' command\r\n",
-                ),
-                (
-                    &["smismember", "s"][..],
-                    "-ERR wrong number of arguments for 'smismember' command\r\n",
-                ),
-                (
-                    &["sismember", "s", "1", "2"][..],
-                    "-ERR wrong number of arguments for 'sismember' command\r\n",
-                ),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "s", "1", "2", "3"][..], ":3\r\n"),
+        (&["sismember", "s", "2"][..], ":1\r\n"),
+        (&["sismember", "s", "4"][..], ":0\r\n"),
+        (&["sismember", "s", "02"][..], ":0\r\n"),
+        (&["sismember", "s", "a"][..], ":0\r\n"),
+        (&["sismember", "nokey", "a"][..], ":0\r\n"),
+        (&["smismember", "s", "1", "x", "3", "01"][..], "*4\r\n:1\r\n:0\r\n:1\r\n:0\r\n"),
+        (&["smismember", "nokey", "a", "b"][..], "*2\r\n:0\r\n:0\r\n"),
+        (&["sadd", "h", "a", "b"][..], ":2\r\n"),
+        (&["sismember", "h", "a"][..], ":1\r\n"),
+        (&["sismember", "h", "c"][..], ":0\r\n"),
+        (&["smismember", "h", "c", "a"][..], "*2\r\n:0\r\n:1\r\n"),
+        (&["sismember", "s"][..], "-ERR wrong number of arguments for 'sismember' command\r\n"),
+        (&["smismember", "s"][..], "-ERR wrong number of arguments for 'smismember' command\r\n"),
+        (&["sismember", "s", "1", "2"][..], "-ERR wrong number of arguments for 'sismember' command\r\n"),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn smove_matches_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "a", "1", "2", "3"][..], ":3\r\n"),
-                (&["sadd", "b", "x"][..], ":1\r\n"),
-                (&["smove", "nokey", "b", "1"][..], ":0\r\n"),
-                (&["smove", "a", "b", "9"][..], ":0\r\n"),
-                (&["smove", "a", "b", "1"][..], ":1\r\n"),
-                (&["smembers", "a"][..], "*2\r\n$1\r\n2\r\n$1\r\n3\r\n"),
-                (&["smembers", "b"][..], "*2\r\n$1\r\nx\r\n$1\r\n1\r\n"),
-                (&["smove", "a", "c", "2"][..], ":1\r\n"),
-                (&["object", "encoding", "c"][..], "$6\r\nintset\r\n"),
-                (&["smembers", "c"][..], "*1\r\n$1\r\n2\r\n"),
-                (&["smove", "a", "c", "x"][..], ":0\r\n"),
-                (&["smove", "a", "a", "3"][..], ":1\r\n"),
-                (&["smove", "a", "a", "9"][..], ":0\r\n"),
-                (&["smove", "a", "c", "3"][..], ":1\r\n"),
-                (&["exists", "a"][..], ":0\r\n"),
-                (&["smembers", "c"][..], "*2\r\n$1\r\n2\r\n$1\r\n3\r\n"),
-                (&["sadd", "d", "3"][..], ":1\r\n"),
-                (&["smove", "c", "d", "3"][..], ":1\r\n"),
-                (&["smembers", "d"][..], "*1\r\n$1\r\n3\r\n"),
-                (&["smembers", "c"][..], "*1\r\n$1\r\n2\r\n"),
-                (&["smove", "c", "h", "word"][..], ":0\r\n"),
-                (&["set", "str", "v"][..], "+OK\r\n"),
-                (
-                    &["smove", "c", "str", "2"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (
-                    &["smove", "str", "c", "2"][..],
-                    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-                ),
-                (&["smove", "nokey", "str", "2"][..], ":0\r\n"),
-                (
-                    &["smove", "c", "nokey2"][..],
-                    "-ERR wrong number of arguments for 'smove' command\r\n",
-                ),
-                (
-                    &["smove", "a", "b", "c", "d"][..],
-                    "-ERR wrong number of arguments for 'smove' command\r\n",
-                ),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "a", "1", "2", "3"][..], ":3\r\n"),
+        (&["sadd", "b", "x"][..], ":1\r\n"),
+        (&["smove", "nokey", "b", "1"][..], ":0\r\n"),
+        (&["smove", "a", "b", "9"][..], ":0\r\n"),
+        (&["smove", "a", "b", "1"][..], ":1\r\n"),
+        (&["smembers", "a"][..], "*2\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["smembers", "b"][..], "*2\r\n$1\r\nx\r\n$1\r\n1\r\n"),
+        (&["smove", "a", "c", "2"][..], ":1\r\n"),
+        (&["object", "encoding", "c"][..], "$6\r\nintset\r\n"),
+        (&["smembers", "c"][..], "*1\r\n$1\r\n2\r\n"),
+        (&["smove", "a", "c", "x"][..], ":0\r\n"),
+        (&["smove", "a", "a", "3"][..], ":1\r\n"),
+        (&["smove", "a", "a", "9"][..], ":0\r\n"),
+        (&["smove", "a", "c", "3"][..], ":1\r\n"),
+        (&["exists", "a"][..], ":0\r\n"),
+        (&["smembers", "c"][..], "*2\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["sadd", "d", "3"][..], ":1\r\n"),
+        (&["smove", "c", "d", "3"][..], ":1\r\n"),
+        (&["smembers", "d"][..], "*1\r\n$1\r\n3\r\n"),
+        (&["smembers", "c"][..], "*1\r\n$1\r\n2\r\n"),
+        (&["smove", "c", "h", "word"][..], ":0\r\n"),
+        (&["set", "str", "v"][..], "+OK\r\n"),
+        (&["smove", "c", "str", "2"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["smove", "str", "c", "2"][..], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        (&["smove", "nokey", "str", "2"][..], ":0\r\n"),
+        (&["smove", "c", "nokey2"][..], "-ERR wrong number of arguments for 'smove' command\r\n"),
+        (&["smove", "a", "b", "c", "d"][..], "-ERR wrong number of arguments for 'smove' command\r\n"),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn sscan_of_intsets_and_errors_match_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "s", "1", "2", "3", "10", "20"][..], ":5\r\n"),
-                (
-                    &["sscan", "s", "0"][..],
-                    "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n",
-                ),
-                (
-                    &["sscan", "s", "7"][..],
-                    "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n",
-                ),
-                (
-                    &["sscan", "s", "0", "count", "1"][..],
-                    "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n",
-                ),
-                (
-                    &["sscan", "s", "0", "match", "1*"][..],
-                    "*2\r\n$1\r\n0\r\n*2\r\n$1\r\n1\r\n$2\r\n10\r\n",
-                ),
-                (
-                    &["sscan", "s", "0", "match", "*0", "count", "2"][..],
-                    "*2\r\n$1\r\n0\r\n*2\r\n$2\r\n10\r\n$2\r\n20\r\n",
-                ),
-                (
-                    &["sscan", "s", "0", "MATCH", "*", "COUNT", "1000"][..],
-                    "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n",
-                ),
-                (
-                    &["sscan", "s", "0", "count", "0"][..],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["sscan", "s", "0", "count", "-1"][..],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["sscan", "s", "0", "count", "x"][..],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
-                (&["sscan", "s", "0", "match"][..], "-ERR syntax error\r\n"),
-                (
-                    &["sscan", "s", "0", "type", "string"][..],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["sscan", "s", "0", "foo", "bar"][..],
-                    "-ERR syntax error\r\n",
-                ),
-                (&["sscan", "s", "x"][..], "-ERR invalid cursor\r\n"),
-                (
-                    &["sscan", "s", "-1"][..],
-                    "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n",
-                ),
-                (
-                    &["sscan", "s", "18446744073709551616"][..],
-                    "-ERR invalid cursor\r\n",
-                ),
-                (&["sscan", "nokey", "0"][..], "*2\r\n$1\r\n0\r\n*0\r\n"),
-                (
-                    &["sscan", "nokey", "0", "count", "x"][..],
-                    "*2\r\n$1\r\n0\r\n*0\r\n",
-                ),
-                (&["sscan", "nokey", "x"][..], "-ERR invalid cursor\r\n"),
-                (
-                    &["sscan", "s"][..],
-                    "-ERR wrong number of arguments for 'sscan' command\r\n",
-                ),
-                (&["sadd", "h", "word"][..], ":1\r\n"),
-                (
-                    &["sscan", "h", "0"][..],
-                    "*2\r\n$1\r\n0\r\n*1\r\n$4\r\nword\r\n",
-                ),
-                (
-                    &["sscan", "h", "0", "match", "w*"][..],
-                    "*2\r\n$1\r\n0\r\n*1\r\n$4\r\nword\r\n",
-                ),
-                (
-                    &["sscan", "h", "0", "match", "z*"][..],
-                    "*2\r\n$1\r\n0\r\n*0\r\n",
-                ),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "s", "1", "2", "3", "10", "20"][..], ":5\r\n"),
+        (&["sscan", "s", "0"][..], "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n"),
+        (&["sscan", "s", "7"][..], "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n"),
+        (&["sscan", "s", "0", "count", "1"][..], "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n"),
+        (&["sscan", "s", "0", "match", "1*"][..], "*2\r\n$1\r\n0\r\n*2\r\n$1\r\n1\r\n$2\r\n10\r\n"),
+        (&["sscan", "s", "0", "match", "*0", "count", "2"][..], "*2\r\n$1\r\n0\r\n*2\r\n$2\r\n10\r\n$2\r\n20\r\n"),
+        (&["sscan", "s", "0", "MATCH", "*", "COUNT", "1000"][..], "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n"),
+        (&["sscan", "s", "0", "count", "0"][..], "-ERR syntax error\r\n"),
+        (&["sscan", "s", "0", "count", "-1"][..], "-ERR syntax error\r\n"),
+        (&["sscan", "s", "0", "count", "x"][..], "-ERR value is not an integer or out of range\r\n"),
+        (&["sscan", "s", "0", "match"][..], "-ERR syntax error\r\n"),
+        (&["sscan", "s", "0", "type", "string"][..], "-ERR syntax error\r\n"),
+        (&["sscan", "s", "0", "foo", "bar"][..], "-ERR syntax error\r\n"),
+        (&["sscan", "s", "x"][..], "-ERR invalid cursor\r\n"),
+        (&["sscan", "s", "-1"][..], "*2\r\n$1\r\n0\r\n*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n$2\r\n20\r\n"),
+        (&["sscan", "s", "18446744073709551616"][..], "-ERR invalid cursor\r\n"),
+        (&["sscan", "nokey", "0"][..], "*2\r\n$1\r\n0\r\n*0\r\n"),
+        (&["sscan", "nokey", "0", "count", "x"][..], "*2\r\n$1\r\n0\r\n*0\r\n"),
+        (&["sscan", "nokey", "x"][..], "-ERR invalid cursor\r\n"),
+        (&["sscan", "s"][..], "-ERR wrong number of arguments for 'sscan' command\r\n"),
+        (&["sadd", "h", "word"][..], ":1\r\n"),
+        (&["sscan", "h", "0"][..], "*2\r\n$1\r\n0\r\n*1\r\n$4\r\nword\r\n"),
+        (&["sscan", "h", "0", "match", "w*"][..], "*2\r\n$1\r\n0\r\n*1\r\n$4\r\nword\r\n"),
+        (&["sscan", "h", "0", "match", "z*"][..], "*2\r\n$1\r\n0\r\n*0\r\n"),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn resp3_shapes_match_redis() {
-        replay(
-            true,
-            &[
-                (&["sadd", "s", "1", "2", "3"][..], ":3\r\n"),
-                (
-                    &["smembers", "s"][..],
-                    "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (&["smembers", "nokey"][..], "~0\r\n"),
-                (&["smismember", "s", "1", "4"][..], "*2\r\n:1\r\n:0\r\n"),
-                (&["sismember", "s", "1"][..], ":1\r\n"),
-                (
-                    &["srandmember", "s", "5"][..],
-                    "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (&["srandmember", "s", "0"][..], "*0\r\n"),
-                (&["srandmember", "nokey", "2"][..], "*0\r\n"),
-                (&["srandmember", "nokey"][..], "_\r\n"),
-                (&["spop", "nokey"][..], "_\r\n"),
-                (&["spop", "nokey", "2"][..], "~0\r\n"),
-                (&["spop", "s", "0"][..], "~0\r\n"),
-                (
-                    &["sinter", "s", "s"][..],
-                    "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (&["sinter", "s", "nokey"][..], "~0\r\n"),
-                (
-                    &["sunion", "s", "nokey"][..],
-                    "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (
-                    &["sdiff", "s", "nokey"][..],
-                    "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (&["sdiff", "nokey", "s"][..], "~0\r\n"),
-                (&["sintercard", "1", "s"][..], ":3\r\n"),
-                (
-                    &["sscan", "s", "0"][..],
-                    "*2\r\n$1\r\n0\r\n*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (&["sscan", "nokey", "0"][..], "*2\r\n$1\r\n0\r\n*0\r\n"),
-                (&["sinterstore", "d", "s"][..], ":3\r\n"),
-                (&["scard", "d"][..], ":3\r\n"),
-                (
-                    &["spop", "s", "5"][..],
-                    "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (&["exists", "s"][..], ":0\r\n"),
-            ],
-        );
+        replay(true, &[
+        (&["sadd", "s", "1", "2", "3"][..], ":3\r\n"),
+        (&["smembers", "s"][..], "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["smembers", "nokey"][..], "~0\r\n"),
+        (&["smismember", "s", "1", "4"][..], "*2\r\n:1\r\n:0\r\n"),
+        (&["sismember", "s", "1"][..], ":1\r\n"),
+        (&["srandmember", "s", "5"][..], "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["srandmember", "s", "0"][..], "*0\r\n"),
+        (&["srandmember", "nokey", "2"][..], "*0\r\n"),
+        (&["srandmember", "nokey"][..], "_\r\n"),
+        (&["spop", "nokey"][..], "_\r\n"),
+        (&["spop", "nokey", "2"][..], "~0\r\n"),
+        (&["spop", "s", "0"][..], "~0\r\n"),
+        (&["sinter", "s", "s"][..], "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["sinter", "s", "nokey"][..], "~0\r\n"),
+        (&["sunion", "s", "nokey"][..], "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["sdiff", "s", "nokey"][..], "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["sdiff", "nokey", "s"][..], "~0\r\n"),
+        (&["sintercard", "1", "s"][..], ":3\r\n"),
+        (&["sscan", "s", "0"][..], "*2\r\n$1\r\n0\r\n*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["sscan", "nokey", "0"][..], "*2\r\n$1\r\n0\r\n*0\r\n"),
+        (&["sinterstore", "d", "s"][..], ":3\r\n"),
+        (&["scard", "d"][..], ":3\r\n"),
+        (&["spop", "s", "5"][..], "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["exists", "s"][..], ":0\r\n"),
+        ]);
     }
 
     #[test]

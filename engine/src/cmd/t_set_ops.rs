@@ -351,189 +351,105 @@ mod tests {
     use crate::util::{SPLITMIX_GAMMA, splitmix64_mix};
 
     #[test]
+    #[rustfmt::skip]
     fn intersections_unions_differences_match_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "a", "1", "2", "3", "4"][..], ":4\r\n"),
-                (&["sadd", "b", "3", "4", "5"][..], ":3\r\n"),
-                (&["sadd", "c", "4", "5", "6"][..], ":3\r\n"),
-                (&["sinter", "a", "b"][..], "*2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
-                (&["sinter", "a", "b", "c"][..], "*1\r\n$1\r\n4\r\n"),
-                (
-                    &["sinter", "a"][..],
-                    "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n",
-                ),
-                (&["sinter", "a", "nokey"][..], "*0\r\n"),
-                (&["sinter", "nokey", "a"][..], "*0\r\n"),
-                (
-                    &["sinter", "a", "a"][..],
-                    "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n",
-                ),
-                (
-                    &["sunion", "a", "b", "c"][..],
-                    "*6\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n",
-                ),
-                (
-                    &["sunion", "a", "nokey"][..],
-                    "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n",
-                ),
-                (&["sunion", "nokey"][..], "*0\r\n"),
-                (&["sdiff", "a", "b"][..], "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
-                (
-                    &["sdiff", "a", "b", "c"][..],
-                    "*2\r\n$1\r\n1\r\n$1\r\n2\r\n",
-                ),
-                (&["sdiff", "a", "a"][..], "*0\r\n"),
-                (&["sdiff", "nokey", "a"][..], "*0\r\n"),
-                (
-                    &["sdiff", "a", "nokey"][..],
-                    "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n",
-                ),
-                (&["sdiff", "b", "a", "c"][..], "*0\r\n"),
-                (
-                    &["sinter"][..],
-                    "-ERR wrong number of arguments for 'sinter' command\r\n",
-                ),
-                (
-                    &["sunion"][..],
-                    "-ERR wrong number of arguments for 'sunion' command\r\n",
-                ),
-                (
-                    &["sdiff"][..],
-                    "-ERR wrong number of arguments for 'sdiff' command\r\n",
-                ),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "a", "1", "2", "3", "4"][..], ":4\r\n"),
+        (&["sadd", "b", "3", "4", "5"][..], ":3\r\n"),
+        (&["sadd", "c", "4", "5", "6"][..], ":3\r\n"),
+        (&["sinter", "a", "b"][..], "*2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+        (&["sinter", "a", "b", "c"][..], "*1\r\n$1\r\n4\r\n"),
+        (&["sinter", "a"][..], "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+        (&["sinter", "a", "nokey"][..], "*0\r\n"),
+        (&["sinter", "nokey", "a"][..], "*0\r\n"),
+        (&["sinter", "a", "a"][..], "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+        (&["sunion", "a", "b", "c"][..], "*6\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n"),
+        (&["sunion", "a", "nokey"][..], "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+        (&["sunion", "nokey"][..], "*0\r\n"),
+        (&["sdiff", "a", "b"][..], "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+        (&["sdiff", "a", "b", "c"][..], "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+        (&["sdiff", "a", "a"][..], "*0\r\n"),
+        (&["sdiff", "nokey", "a"][..], "*0\r\n"),
+        (&["sdiff", "a", "nokey"][..], "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+        (&["sdiff", "b", "a", "c"][..], "*0\r\n"),
+        (&["sinter"][..], "-ERR wrong number of arguments for 'sinter' command\r\n"),
+        (&["sunion"][..], "-ERR wrong number of arguments for 'sunion' command\r\n"),
+        (&["sdiff"][..], "-ERR wrong number of arguments for 'sdiff' command\r\n"),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn stores_match_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "a", "1", "2", "3", "4"][..], ":4\r\n"),
-                (&["sadd", "b", "3", "4", "5"][..], ":3\r\n"),
-                (&["sadd", "h", "x", "y", "3"][..], ":3\r\n"),
-                (&["sinterstore", "d", "a", "b"][..], ":2\r\n"),
-                (&["smembers", "d"][..], "*2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
-                (&["object", "encoding", "d"][..], "$6\r\nintset\r\n"),
-                (&["sinterstore", "d", "a", "h"][..], ":1\r\n"),
-                (&["smembers", "d"][..], "*1\r\n$1\r\n3\r\n"),
-                (&["object", "encoding", "d"][..], "$6\r\nintset\r\n"),
-                (&["sunionstore", "d", "a", "h"][..], ":6\r\n"),
-                (&["scard", "d"][..], ":6\r\n"),
-                (&["object", "encoding", "d"][..], "$9\r\nhashtable\r\n"),
-                (&["sdiffstore", "d", "a", "b"][..], ":2\r\n"),
-                (&["smembers", "d"][..], "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
-                (&["sdiffstore", "d", "h", "a"][..], ":2\r\n"),
-                (&["sismember", "d", "x"][..], ":1\r\n"),
-                (&["sismember", "d", "y"][..], ":1\r\n"),
-                (&["object", "encoding", "d"][..], "$9\r\nhashtable\r\n"),
-                (&["sinterstore", "d", "a", "nokey"][..], ":0\r\n"),
-                (&["exists", "d"][..], ":0\r\n"),
-                (&["sinterstore", "d", "a", "nokey"][..], ":0\r\n"),
-                (&["sunionstore", "d", "nokey"][..], ":0\r\n"),
-                (&["sdiffstore", "d", "a", "a"][..], ":0\r\n"),
-                (&["set", "d", "v"][..], "+OK\r\n"),
-                (&["expire", "d", "100"][..], ":1\r\n"),
-                (&["sunionstore", "d", "a"][..], ":4\r\n"),
-                (&["ttl", "d"][..], ":-1\r\n"),
-                (&["type", "d"][..], "+set\r\n"),
-                (&["expire", "d", "100"][..], ":1\r\n"),
-                (&["sinterstore", "d", "d", "b"][..], ":2\r\n"),
-                (&["smembers", "d"][..], "*2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
-                (&["ttl", "d"][..], ":-1\r\n"),
-                (&["sdiffstore", "a", "a", "b"][..], ":2\r\n"),
-                (&["smembers", "a"][..], "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
-                (
-                    &["sunionstore", "a"][..],
-                    "-ERR wrong number of arguments for 'sunionstore' command\r\n",
-                ),
-                (
-                    &["sinterstore", "d"][..],
-                    "-ERR wrong number of arguments for 'sinterstore' command\r\n",
-                ),
-                (
-                    &["sdiffstore", "d"][..],
-                    "-ERR wrong number of arguments for 'sdiffstore' command\r\n",
-                ),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "a", "1", "2", "3", "4"][..], ":4\r\n"),
+        (&["sadd", "b", "3", "4", "5"][..], ":3\r\n"),
+        (&["sadd", "h", "x", "y", "3"][..], ":3\r\n"),
+        (&["sinterstore", "d", "a", "b"][..], ":2\r\n"),
+        (&["smembers", "d"][..], "*2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+        (&["object", "encoding", "d"][..], "$6\r\nintset\r\n"),
+        (&["sinterstore", "d", "a", "h"][..], ":1\r\n"),
+        (&["smembers", "d"][..], "*1\r\n$1\r\n3\r\n"),
+        (&["object", "encoding", "d"][..], "$6\r\nintset\r\n"),
+        (&["sunionstore", "d", "a", "h"][..], ":6\r\n"),
+        (&["scard", "d"][..], ":6\r\n"),
+        (&["object", "encoding", "d"][..], "$9\r\nhashtable\r\n"),
+        (&["sdiffstore", "d", "a", "b"][..], ":2\r\n"),
+        (&["smembers", "d"][..], "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+        (&["sdiffstore", "d", "h", "a"][..], ":2\r\n"),
+        (&["sismember", "d", "x"][..], ":1\r\n"),
+        (&["sismember", "d", "y"][..], ":1\r\n"),
+        (&["object", "encoding", "d"][..], "$9\r\nhashtable\r\n"),
+        (&["sinterstore", "d", "a", "nokey"][..], ":0\r\n"),
+        (&["exists", "d"][..], ":0\r\n"),
+        (&["sinterstore", "d", "a", "nokey"][..], ":0\r\n"),
+        (&["sunionstore", "d", "nokey"][..], ":0\r\n"),
+        (&["sdiffstore", "d", "a", "a"][..], ":0\r\n"),
+        (&["set", "d", "v"][..], "+OK\r\n"),
+        (&["expire", "d", "100"][..], ":1\r\n"),
+        (&["sunionstore", "d", "a"][..], ":4\r\n"),
+        (&["ttl", "d"][..], ":-1\r\n"),
+        (&["type", "d"][..], "+set\r\n"),
+        (&["expire", "d", "100"][..], ":1\r\n"),
+        (&["sinterstore", "d", "d", "b"][..], ":2\r\n"),
+        (&["smembers", "d"][..], "*2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+        (&["ttl", "d"][..], ":-1\r\n"),
+        (&["sdiffstore", "a", "a", "b"][..], ":2\r\n"),
+        (&["smembers", "a"][..], "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+        (&["sunionstore", "a"][..], "-ERR wrong number of arguments for 'sunionstore' command\r\n"),
+        (&["sinterstore", "d"][..], "-ERR wrong number of arguments for 'sinterstore' command\r\n"),
+        (&["sdiffstore", "d"][..], "-ERR wrong number of arguments for 'sdiffstore' command\r\n"),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn sintercard_matches_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "a", "1", "2", "3", "4"][..], ":4\r\n"),
-                (&["sadd", "b", "2", "3", "4", "5"][..], ":4\r\n"),
-                (&["sintercard", "2", "a", "b"][..], ":3\r\n"),
-                (&["sintercard", "2", "a", "b", "limit", "2"][..], ":2\r\n"),
-                (&["sintercard", "2", "a", "b", "LIMIT", "0"][..], ":3\r\n"),
-                (&["sintercard", "2", "a", "b", "limit", "100"][..], ":3\r\n"),
-                (&["sintercard", "1", "a"][..], ":4\r\n"),
-                (&["sintercard", "2", "a", "nokey"][..], ":0\r\n"),
-                (&["sintercard", "3", "a", "b", "a"][..], ":3\r\n"),
-                (
-                    &["sintercard", "0", "a"][..],
-                    "-ERR numkeys should be greater than 0\r\n",
-                ),
-                (
-                    &["sintercard", "-1", "a"][..],
-                    "-ERR numkeys should be greater than 0\r\n",
-                ),
-                (
-                    &["sintercard", "x", "a"][..],
-                    "-ERR numkeys should be greater than 0\r\n",
-                ),
-                (
-                    &["sintercard", "3", "a", "b"][..],
-                    "-ERR Number of keys can't be greater than number of args\r\n",
-                ),
-                (
-                    &["sintercard", "9223372036854775807", "a"][..],
-                    "-ERR Number of keys can't be greater than number of args\r\n",
-                ),
-                (
-                    &["sintercard", "9223372036854775808", "a"][..],
-                    "-ERR numkeys should be greater than 0\r\n",
-                ),
-                (
-                    &["sintercard", "1", "a", "limit"][..],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["sintercard", "1", "a", "limit", "x"][..],
-                    "-ERR LIMIT can't be negative\r\n",
-                ),
-                (
-                    &["sintercard", "1", "a", "limit", "-1"][..],
-                    "-ERR LIMIT can't be negative\r\n",
-                ),
-                (
-                    &["sintercard", "1", "a", "foo", "1"][..],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["sintercard", "1", "a", "limit", "1", "limit", "3"][..],
-                    ":3\r\n",
-                ),
-                (
-                    &["sintercard", "1", "a", "limit", "1", "extra"][..],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["sintercard", "1"][..],
-                    "-ERR wrong number of arguments for 'sintercard' command\r\n",
-                ),
-                (
-                    &["sintercard", "2", "a", "b", "limit", "9223372036854775807"][..],
-                    ":3\r\n",
-                ),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "a", "1", "2", "3", "4"][..], ":4\r\n"),
+        (&["sadd", "b", "2", "3", "4", "5"][..], ":4\r\n"),
+        (&["sintercard", "2", "a", "b"][..], ":3\r\n"),
+        (&["sintercard", "2", "a", "b", "limit", "2"][..], ":2\r\n"),
+        (&["sintercard", "2", "a", "b", "LIMIT", "0"][..], ":3\r\n"),
+        (&["sintercard", "2", "a", "b", "limit", "100"][..], ":3\r\n"),
+        (&["sintercard", "1", "a"][..], ":4\r\n"),
+        (&["sintercard", "2", "a", "nokey"][..], ":0\r\n"),
+        (&["sintercard", "3", "a", "b", "a"][..], ":3\r\n"),
+        (&["sintercard", "0", "a"][..], "-ERR numkeys should be greater than 0\r\n"),
+        (&["sintercard", "-1", "a"][..], "-ERR numkeys should be greater than 0\r\n"),
+        (&["sintercard", "x", "a"][..], "-ERR numkeys should be greater than 0\r\n"),
+        (&["sintercard", "3", "a", "b"][..], "-ERR Number of keys can't be greater than number of args\r\n"),
+        (&["sintercard", "9223372036854775807", "a"][..], "-ERR Number of keys can't be greater than number of args\r\n"),
+        (&["sintercard", "9223372036854775808", "a"][..], "-ERR numkeys should be greater than 0\r\n"),
+        (&["sintercard", "1", "a", "limit"][..], "-ERR syntax error\r\n"),
+        (&["sintercard", "1", "a", "limit", "x"][..], "-ERR LIMIT can't be negative\r\n"),
+        (&["sintercard", "1", "a", "limit", "-1"][..], "-ERR LIMIT can't be negative\r\n"),
+        (&["sintercard", "1", "a", "foo", "1"][..], "-ERR syntax error\r\n"),
+        (&["sintercard", "1", "a", "limit", "1", "limit", "3"][..], ":3\r\n"),
+        (&["sintercard", "1", "a", "limit", "1", "extra"][..], "-ERR syntax error\r\n"),
+        (&["sintercard", "1"][..], "-ERR wrong number of arguments for 'sintercard' command\r\n"),
+        (&["sintercard", "2", "a", "b", "limit", "9223372036854775807"][..], ":3\r\n"),
+        ]);
     }
 
     #[test]

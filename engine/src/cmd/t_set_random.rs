@@ -305,113 +305,61 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn srandmember_fixed_cases_match_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "s", "3", "1", "2"][..], ":3\r\n"),
-                (&["srandmember", "s", "0"][..], "*0\r\n"),
-                (
-                    &["srandmember", "s", "3"][..],
-                    "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (
-                    &["srandmember", "s", "100"][..],
-                    "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (
-                    &["srandmember", "s", "9223372036854775807"][..],
-                    "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (
-                    &["srandmember", "s", "9223372036854775808"][..],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
-                (
-                    &["srandmember", "s", "-9223372036854775808"][..],
-                    "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n",
-                ),
-                (
-                    &["srandmember", "s", "x"][..],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
-                (
-                    &["srandmember", "s", "1.5"][..],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
-                (&["srandmember", "s", "1", "2"][..], "-ERR syntax error\r\n"),
-                (&["srandmember", "nokey"][..], "$-1\r\n"),
-                (&["srandmember", "nokey", "5"][..], "*0\r\n"),
-                (&["srandmember", "nokey", "-5"][..], "*0\r\n"),
-                (&["srandmember", "nokey", "0"][..], "*0\r\n"),
-                (
-                    &["srandmember", "nokey", "x"][..],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
-                (&["sadd", "one", "only"][..], ":1\r\n"),
-                (&["srandmember", "one"][..], "$4\r\nonly\r\n"),
-                (
-                    &["srandmember", "one", "-3"][..],
-                    "*3\r\n$4\r\nonly\r\n$4\r\nonly\r\n$4\r\nonly\r\n",
-                ),
-                (&["srandmember", "one", "1"][..], "*1\r\n$4\r\nonly\r\n"),
-                (&["srandmember", "one", "-1"][..], "*1\r\n$4\r\nonly\r\n"),
-                (&["srandmember", "one", "5"][..], "*1\r\n$4\r\nonly\r\n"),
-                (
-                    &["srandmember"][..],
-                    "-ERR wrong number of arguments for 'srandmember' command\r\n",
-                ),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "s", "3", "1", "2"][..], ":3\r\n"),
+        (&["srandmember", "s", "0"][..], "*0\r\n"),
+        (&["srandmember", "s", "3"][..], "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["srandmember", "s", "100"][..], "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["srandmember", "s", "9223372036854775807"][..], "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["srandmember", "s", "9223372036854775808"][..], "-ERR value is not an integer or out of range\r\n"),
+        (&["srandmember", "s", "-9223372036854775808"][..], "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"),
+        (&["srandmember", "s", "x"][..], "-ERR value is not an integer or out of range\r\n"),
+        (&["srandmember", "s", "1.5"][..], "-ERR value is not an integer or out of range\r\n"),
+        (&["srandmember", "s", "1", "2"][..], "-ERR syntax error\r\n"),
+        (&["srandmember", "nokey"][..], "$-1\r\n"),
+        (&["srandmember", "nokey", "5"][..], "*0\r\n"),
+        (&["srandmember", "nokey", "-5"][..], "*0\r\n"),
+        (&["srandmember", "nokey", "0"][..], "*0\r\n"),
+        (&["srandmember", "nokey", "x"][..], "-ERR value is not an integer or out of range\r\n"),
+        (&["sadd", "one", "only"][..], ":1\r\n"),
+        (&["srandmember", "one"][..], "$4\r\nonly\r\n"),
+        (&["srandmember", "one", "-3"][..], "*3\r\n$4\r\nonly\r\n$4\r\nonly\r\n$4\r\nonly\r\n"),
+        (&["srandmember", "one", "1"][..], "*1\r\n$4\r\nonly\r\n"),
+        (&["srandmember", "one", "-1"][..], "*1\r\n$4\r\nonly\r\n"),
+        (&["srandmember", "one", "5"][..], "*1\r\n$4\r\nonly\r\n"),
+        (&["srandmember"][..], "-ERR wrong number of arguments for 'srandmember' command\r\n"),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn spop_fixed_cases_match_redis() {
-        replay(
-            false,
-            &[
-                (&["sadd", "s", "3", "1", "2"][..], ":3\r\n"),
-                (
-                    &["spop", "s", "x"][..],
-                    "-ERR value is out of range, must be positive\r\n",
-                ),
-                (
-                    &["spop", "s", "-1"][..],
-                    "-ERR value is out of range, must be positive\r\n",
-                ),
-                (
-                    &["spop", "s", "1.5"][..],
-                    "-ERR value is out of range, must be positive\r\n",
-                ),
-                (&["spop", "s", "1", "2"][..], "-ERR syntax error\r\n"),
-                (&["spop", "nokey"][..], "$-1\r\n"),
-                (&["spop", "nokey", "0"][..], "*0\r\n"),
-                (&["spop", "nokey", "3"][..], "*0\r\n"),
-                (
-                    &["spop", "nokey", "x"][..],
-                    "-ERR value is out of range, must be positive\r\n",
-                ),
-                (&["spop", "s", "0"][..], "*0\r\n"),
-                (
-                    &["spop", "s", "3"][..],
-                    "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
-                ),
-                (&["exists", "s"][..], ":0\r\n"),
-                (&["sadd", "s", "5", "4"][..], ":2\r\n"),
-                (&["spop", "s", "100"][..], "*2\r\n$1\r\n4\r\n$1\r\n5\r\n"),
-                (&["exists", "s"][..], ":0\r\n"),
-                (&["sadd", "one", "x"][..], ":1\r\n"),
-                (&["spop", "one"][..], "$1\r\nx\r\n"),
-                (&["exists", "one"][..], ":0\r\n"),
-                (&["sadd", "one", "x"][..], ":1\r\n"),
-                (&["spop", "one", "1"][..], "*1\r\n$1\r\nx\r\n"),
-                (&["exists", "one"][..], ":0\r\n"),
-                (
-                    &["spop"][..],
-                    "-ERR wrong number of arguments for 'spop' command\r\n",
-                ),
-            ],
-        );
+        replay(false, &[
+        (&["sadd", "s", "3", "1", "2"][..], ":3\r\n"),
+        (&["spop", "s", "x"][..], "-ERR value is out of range, must be positive\r\n"),
+        (&["spop", "s", "-1"][..], "-ERR value is out of range, must be positive\r\n"),
+        (&["spop", "s", "1.5"][..], "-ERR value is out of range, must be positive\r\n"),
+        (&["spop", "s", "1", "2"][..], "-ERR syntax error\r\n"),
+        (&["spop", "nokey"][..], "$-1\r\n"),
+        (&["spop", "nokey", "0"][..], "*0\r\n"),
+        (&["spop", "nokey", "3"][..], "*0\r\n"),
+        (&["spop", "nokey", "x"][..], "-ERR value is out of range, must be positive\r\n"),
+        (&["spop", "s", "0"][..], "*0\r\n"),
+        (&["spop", "s", "3"][..], "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+        (&["exists", "s"][..], ":0\r\n"),
+        (&["sadd", "s", "5", "4"][..], ":2\r\n"),
+        (&["spop", "s", "100"][..], "*2\r\n$1\r\n4\r\n$1\r\n5\r\n"),
+        (&["exists", "s"][..], ":0\r\n"),
+        (&["sadd", "one", "x"][..], ":1\r\n"),
+        (&["spop", "one"][..], "$1\r\nx\r\n"),
+        (&["exists", "one"][..], ":0\r\n"),
+        (&["sadd", "one", "x"][..], ":1\r\n"),
+        (&["spop", "one", "1"][..], "*1\r\n$1\r\nx\r\n"),
+        (&["exists", "one"][..], ":0\r\n"),
+        (&["spop"][..], "-ERR wrong number of arguments for 'spop' command\r\n"),
+        ]);
     }
 
     #[test]
