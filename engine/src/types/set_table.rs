@@ -14,8 +14,10 @@
 //!   position + 1 in its low bits and, in the bits that the position cannot use, the high bits
 //!   of the member's hash, so a probe rarely touches a member that does not match.
 //!
-//! Per member that is 24 bytes plus 4-10 bytes of index, where a Redis `dict` spends a 24-byte
-//! entry, an 8-16-byte bucket share and a separate allocation per member. Rejected:
+//! Per member that is 24 bytes plus 5-11 bytes of index, where a Redis `dict` spends a 24-byte
+//! entry, an 8-16-byte bucket share and a separate allocation per member: measured as INFO's
+//! `used_memory` for one set of 1M members like `member:123`, 33.6 bytes per member against
+//! Redis 7.0's 56.4 (integers: 33.6 against 48.4). Rejected:
 //! `IndexSet<Box<[u8]>>` (a 24-byte entry plus an 8-byte index slot plus an allocation per
 //! member, and indexmap sizes its entry vector to the index's capacity, so up to 2x more), and a
 //! `hashbrown` table of members (random picks and a stable scan cursor both need positions).
