@@ -12,6 +12,8 @@ pub mod server;
 pub mod t_hash;
 pub mod t_list;
 pub mod t_set;
+pub mod t_set_ops;
+pub mod t_set_random;
 pub mod t_string;
 pub mod t_string_lcs;
 pub mod t_zset;
