@@ -21,9 +21,9 @@
 mod index;
 pub mod range;
 mod run;
-mod tree;
 #[cfg(test)]
 mod tests;
+mod tree;
 
 use std::fmt;
 use std::ops::{ControlFlow, Range};
@@ -33,6 +33,7 @@ use ahash::RandomState;
 use index::Index;
 pub use range::{LexBound, LexRange, ScoreRange, parse_score};
 use run::Run;
+pub(crate) use run::cmp_entry;
 use tree::Tree;
 
 /// Redis's `zset-max-listpack-entries` default.
@@ -150,9 +151,7 @@ impl ZSet {
     pub fn heap_bytes(&self) -> usize {
         match &self.repr {
             Repr::Packed(run) => run.heap_bytes(),
-            Repr::Big(big) => {
-                size_of::<Big>() + big.tree.heap_bytes() + big.index.heap_bytes()
-            }
+            Repr::Big(big) => size_of::<Big>() + big.tree.heap_bytes() + big.index.heap_bytes(),
         }
     }
 
@@ -433,11 +432,13 @@ impl ZSet {
             Repr::Big(big) => {
                 big.tree.check();
                 assert_eq!(big.index.len(), big.tree.len());
-                let _ = big.tree.visit(0, big.tree.len(), false, &mut |score, member| {
-                    let found = big.index.score(member, &big.tree);
-                    assert_eq!(found.map(f64::to_bits), Some(score.to_bits()));
-                    ControlFlow::Continue(())
-                });
+                let _ = big
+                    .tree
+                    .visit(0, big.tree.len(), false, &mut |score, member| {
+                        let found = big.index.score(member, &big.tree);
+                        assert_eq!(found.map(f64::to_bits), Some(score.to_bits()));
+                        ControlFlow::Continue(())
+                    });
             }
         }
     }

@@ -56,6 +56,7 @@ impl Index {
         self.table = table;
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.table.len()
     }
@@ -67,7 +68,9 @@ impl Index {
     pub(crate) fn score(&self, member: &[u8], tree: &Tree) -> Option<f64> {
         let hash = self.hasher.hash_one(member);
         self.table
-            .find(hash, |&bits| tree.contains_exact(f64::from_bits(bits), member))
+            .find(hash, |&bits| {
+                tree.contains_exact(f64::from_bits(bits), member)
+            })
             .map(|&bits| f64::from_bits(bits))
     }
 
@@ -77,7 +80,9 @@ impl Index {
         let old_bits = old.to_bits();
         let slot = self
             .table
-            .find_mut(hash, |&bits| bits == old_bits && tree.contains_exact(old, member))
+            .find_mut(hash, |&bits| {
+                bits == old_bits && tree.contains_exact(old, member)
+            })
             .expect("index and tree hold the same members");
         *slot = new.to_bits();
     }

@@ -44,8 +44,7 @@ impl ScoreRange {
 
     /// True when no score can be in the range.
     pub fn is_empty(&self) -> bool {
-        self.min > self.max
-            || (self.min == self.max && (self.min_exclusive || self.max_exclusive))
+        self.min > self.max || (self.min == self.max && (self.min_exclusive || self.max_exclusive))
     }
 }
 
@@ -191,10 +190,7 @@ struct Strtod {
 
 /// C's `strtod` in the C locale, on a string that ends at `s.len()` or its first NUL.
 fn strtod(s: &[u8]) -> Strtod {
-    let s = s
-        .iter()
-        .position(|&b| b == 0)
-        .map_or(s, |nul| &s[..nul]);
+    let s = s.iter().position(|&b| b == 0).map_or(s, |nul| &s[..nul]);
     let none = Strtod {
         value: 0.0,
         consumed: 0,
@@ -214,7 +210,8 @@ fn strtod(s: &[u8]) -> Strtod {
     };
     let rest = &s[pos..];
     let sign = if negative { -1.0 } else { 1.0 };
-    let starts_with = |word: &[u8]| rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word);
+    let starts_with =
+        |word: &[u8]| rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word);
     if starts_with(b"infinity") || starts_with(b"inf") {
         let len = if starts_with(b"infinity") { 8 } else { 3 };
         return Strtod {
@@ -227,7 +224,9 @@ fn strtod(s: &[u8]) -> Strtod {
         let mut len = 3;
         if rest.get(3) == Some(&b'(')
             && let Some(close) = rest[4..].iter().position(|&b| b == b')')
-            && rest[4..4 + close].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && rest[4..4 + close]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
         {
             len = 4 + close + 1;
         }
@@ -264,7 +263,10 @@ fn decimal(s: &[u8]) -> Option<((f64, bool), usize)> {
     let mut len = int_digits;
     let mut frac_digits = 0;
     if s.get(len) == Some(&b'.') {
-        frac_digits = s[len + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        frac_digits = s[len + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         len += 1 + frac_digits;
     }
     if int_digits + frac_digits == 0 {
@@ -394,8 +396,17 @@ mod tests {
     fn bounds_parse_as_redis_zslparserange_does() {
         let r = ScoreRange::parse(b"(1", b"+inf").unwrap();
         assert!(r.min_exclusive && !r.max_exclusive && r.max == f64::INFINITY);
-        for (min, max) in [("", ""), ("(", "("), (" 1", " 3"), ("1e400", "-1e400"), ("1\0x", "2")] {
-            assert!(ScoreRange::parse(min.as_bytes(), max.as_bytes()).is_some(), "{min:?}");
+        for (min, max) in [
+            ("", ""),
+            ("(", "("),
+            (" 1", " 3"),
+            ("1e400", "-1e400"),
+            ("1\0x", "2"),
+        ] {
+            assert!(
+                ScoreRange::parse(min.as_bytes(), max.as_bytes()).is_some(),
+                "{min:?}"
+            );
         }
         assert_eq!(ScoreRange::parse(b"", b"1").unwrap().min, 0.0);
         for bad in ["1 ", "[1", "nan", "a", "  ", "(x"] {

@@ -105,6 +105,7 @@ impl Run {
         self.iter().next()
     }
 
+    #[cfg(test)]
     pub(crate) fn last(&self) -> Option<(f64, &[u8])> {
         self.iter().last()
     }

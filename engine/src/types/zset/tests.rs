@@ -160,7 +160,11 @@ fn run_model(seed: u64, steps: usize, pool: usize) {
     for step in 0..steps {
         match rng.below(10) {
             0..=5 => {
-                let (m, s, flags) = (member(&mut rng, pool), score(&mut rng), random_flags(&mut rng));
+                let (m, s, flags) = (
+                    member(&mut rng, pool),
+                    score(&mut rng),
+                    random_flags(&mut rng),
+                );
                 let want = model.add(&m, s, flags);
                 let got = z.add(&m, s, flags, &hasher);
                 match (got, want) {
@@ -183,7 +187,11 @@ fn run_model(seed: u64, steps: usize, pool: usize) {
             _ => {
                 let len = z.len();
                 // Mostly pops; now and then a big cut through the middle of the tree.
-                let n = if rng.chance(5) { rng.below(len / 2 + 1) } else { rng.below(len.min(40) + 1) };
+                let n = if rng.chance(5) {
+                    rng.below(len / 2 + 1)
+                } else {
+                    rng.below(len.min(40) + 1)
+                };
                 let (range, reverse) = match rng.below(3) {
                     0 => (0..n, false),
                     1 => (len - n..len, true),
@@ -246,7 +254,11 @@ fn encodings_follow_redis_thresholds() {
     for i in 0..120 {
         z.remove(format!("m{i}").as_bytes());
     }
-    assert_eq!((z.encoding(), z.len()), ("skiplist", 9), "never converts back");
+    assert_eq!(
+        (z.encoding(), z.len()),
+        ("skiplist", 9),
+        "never converts back"
+    );
     z.check();
     let mut long = ZSet::new();
     long.insert(&[b'x'; 64], 1.0, &h);
@@ -259,14 +271,20 @@ fn encodings_follow_redis_thresholds() {
     let big = ZSet::from_sorted(&entries, &h);
     assert_eq!(big.encoding(), "skiplist");
     big.check();
-    assert_eq!(ZSet::from_sorted(&entries[..128], &h).encoding(), "listpack");
+    assert_eq!(
+        ZSet::from_sorted(&entries[..128], &h).encoding(),
+        "listpack"
+    );
 }
 
 #[test]
 fn negative_zero_is_kept_only_by_the_large_form() {
     let h = hasher();
     let mut small = ZSet::new();
-    assert_eq!(small.add(b"a", -0.0, AddFlags::default(), &h), AddOutcome::Added(-0.0));
+    assert_eq!(
+        small.add(b"a", -0.0, AddFlags::default(), &h),
+        AddOutcome::Added(-0.0)
+    );
     assert!(small.score(b"a").unwrap().is_sign_positive());
     let entries: Vec<(f64, String)> = (0..200).map(|i| (-0.0, format!("m{i:03}"))).collect();
     let big = ZSet::from_sorted(&entries, &h);
@@ -284,7 +302,9 @@ fn negative_zero_is_kept_only_by_the_large_form() {
 fn bulk_built_trees_are_valid_at_every_size() {
     let h = hasher();
     for n in [0, 1, 128, 129, 255, 256, 257, 8191, 8192, 8193, 20_000] {
-        let entries: Vec<(f64, String)> = (0..n).map(|i| ((i / 3) as f64, format!("m{i:06}"))).collect();
+        let entries: Vec<(f64, String)> = (0..n)
+            .map(|i| ((i / 3) as f64, format!("m{i:06}")))
+            .collect();
         let z = ZSet::from_sorted(&entries, &h);
         z.check();
         assert_eq!(z.len(), n);

@@ -87,9 +87,7 @@ impl Node {
 
     fn underfull(&self) -> bool {
         match self {
-            Node::Leaf(run) => {
-                run.len() * 4 < LEAF_ENTRIES_MAX && run.bytes() * 4 < LEAF_BYTES_MAX
-            }
+            Node::Leaf(run) => run.len() * 4 < LEAF_ENTRIES_MAX && run.bytes() * 4 < LEAF_BYTES_MAX,
             Node::Inner(inner) => inner.children.len() * 4 < INNER_CHILDREN_MAX,
         }
     }
@@ -107,7 +105,10 @@ impl Node {
                 let children = inner.children.split_off(at);
                 let counts = inner.counts.split_off(at);
                 let seps = inner.seps.split_off(at);
-                let sep = inner.seps.pop().expect("an inner node has a separator per gap");
+                let sep = inner
+                    .seps
+                    .pop()
+                    .expect("an inner node has a separator per gap");
                 let right = Inner {
                     seps,
                     children,
@@ -181,7 +182,11 @@ impl Inner {
         if self.children.len() < 2 || !self.children[i].underfull() {
             return;
         }
-        let l = if i + 1 < self.children.len() { i } else { i - 1 };
+        let l = if i + 1 < self.children.len() {
+            i
+        } else {
+            i - 1
+        };
         let right = self.children.remove(l + 1);
         self.counts[l] += self.counts.remove(l + 1);
         let sep = self.seps.remove(l);
@@ -323,9 +328,9 @@ impl Tree {
         loop {
             match node {
                 Node::Leaf(run) => {
-                    return run.search(score, member).is_ok_and(|(_, off)| {
-                        run.entry_at(off).0.to_bits() == score.to_bits()
-                    });
+                    return run
+                        .search(score, member)
+                        .is_ok_and(|(_, off)| run.entry_at(off).0.to_bits() == score.to_bits());
                 }
                 Node::Inner(inner) => node = &inner.children[inner.child_for(score, member)],
             }
@@ -411,10 +416,7 @@ impl Tree {
                             && i > 0
                         {
                             let sep = &inner.seps[i - 1];
-                            assert_ne!(
-                                cmp_entry(sep.score, &sep.member, s, m),
-                                Ordering::Greater
-                            );
+                            assert_ne!(cmp_entry(sep.score, &sep.member, s, m), Ordering::Greater);
                         }
                         if let Some((s, m)) = last_entry(child)
                             && i < inner.seps.len()
@@ -429,7 +431,10 @@ impl Tree {
         }
         let mut depths = Vec::new();
         assert_eq!(walk(&self.root, 0, &mut depths, true), self.len);
-        assert!(depths.windows(2).all(|d| d[0] == d[1]), "leaves at different depths");
+        assert!(
+            depths.windows(2).all(|d| d[0] == d[1]),
+            "leaves at different depths"
+        );
     }
 }
 
