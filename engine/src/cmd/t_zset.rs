@@ -188,7 +188,7 @@ fn zadd_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], mut flags: AddFlags) {
         first += 1;
     }
     let pairs = &args[first..];
-    if pairs.is_empty() || pairs.len() % 2 != 0 {
+    if pairs.is_empty() || !pairs.len().is_multiple_of(2) {
         ctx.out.error(SYNTAX);
         return;
     }
@@ -197,7 +197,7 @@ fn zadd_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], mut flags: AddFlags) {
             .error("ERR XX and NX options at the same time are not compatible");
         return;
     }
-    if (flags.gt && flags.nx) || (flags.lt && flags.nx) || (flags.gt && flags.lt) {
+    if (flags.nx && (flags.gt || flags.lt)) || (flags.gt && flags.lt) {
         ctx.out
             .error("ERR GT, LT, and/or NX options at the same time are not compatible");
         return;
@@ -261,7 +261,6 @@ fn zadd_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], mut flags: AddFlags) {
     {
         db.set(key, Value::ZSet(Box::new(zset)), 0);
     }
-    drop(db);
     if nan {
         // Only INCR can produce NaN, and it takes one pair: nothing changed.
         ctx.out.error(NOT_A_NUMBER);
@@ -293,7 +292,6 @@ pub fn zrem(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             .count(),
     };
     remove_if_empty(&mut db, key);
-    drop(db);
     add_dirty(ctx, removed);
     ctx.out.int(removed as i64);
 }

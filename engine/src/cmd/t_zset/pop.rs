@@ -47,6 +47,9 @@ pub(crate) enum End {
 /// (1 MiB under test, so the test of the bound stays cheap.)
 pub(super) const RANDOM_REPLY_BYTES_MAX: usize = if cfg!(test) { 1 << 20 } else { 1 << 30 };
 
+/// Entries taken by a pop, in pop order.
+pub(crate) type Popped = Vec<(f64, Box<[u8]>)>;
+
 /// Pops up to `count` entries from the `end` of the sorted set at `key`, in pop order,
 /// deleting the key once empty and counting one change per entry (Redis's
 /// `genericZpopCommand`). `Ok(None)` when the key does not exist; `Err` (nothing replied)
@@ -56,7 +59,7 @@ pub(crate) fn pop(
     key: &[u8],
     end: End,
     count: usize,
-) -> Result<Option<Vec<(f64, Box<[u8]>)>>, WrongType> {
+) -> Result<Option<Popped>, WrongType> {
     let zset = match db.lookup_write(key) {
         None => return Ok(None),
         Some(entry) => match &mut entry.value {
@@ -241,7 +244,6 @@ pub fn zrandmember(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             Ok(Some(zset)) => zset,
         };
         let too_big = random_with_count(engine, out, zset, count, withscores);
-        drop(db);
         if too_big {
             ctx.client.close_after_reply = true;
         }
@@ -381,7 +383,8 @@ pub fn zscan(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         i += 2;
     }
     let len = zset.len();
-    let (ranks, next_cursor) = if zset.encoding() == "listpack" {
+    let packed = zset.encoding() == "listpack";
+    let (ranks, next_cursor) = if packed {
         (0..len, 0)
     } else {
         let start = cursor_score(cursor).map_or(len, |from| zset.partition_point(|s, _| s < from));
@@ -405,8 +408,25 @@ pub fn zscan(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     out.array(found.len() * 2);
     for (score, member) in found {
         out.bulk(&member);
-        out.bulk(format_double(score).as_bytes());
+        let text = if packed {
+            listpack_score_text(score)
+        } else {
+            format_double(score)
+        };
+        out.bulk(text.as_bytes());
     }
+}
+
+/// A score as ZSCAN writes it for a small set: Redis returns the text its listpack holds,
+/// written by `d2string`, which prints integral values within ±2^62 as integers
+/// (`100000000000000000`, where a score reply and a skiplist's ZSCAN say `1e+17`) and the rest
+/// as `%.17g`.
+fn listpack_score_text(score: f64) -> String {
+    const INTEGRAL_MAX: f64 = 4_611_686_018_427_387_904.0; // LLONG_MAX / 2 as a double: 2^62
+    if score != 0.0 && score.fract() == 0.0 && score.abs() <= INTEGRAL_MAX {
+        return itoa::Buffer::new().format(score as i64).to_string();
+    }
+    format_double(score)
 }
 
 #[cfg(test)]
@@ -438,5 +458,23 @@ mod tests {
         assert_eq!(cursor_score(0), Some(f64::NEG_INFINITY));
         assert_eq!(cursor_score(u64::MAX), None);
         assert_eq!(cursor_score(1), Some(f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn scan_scores_print_like_d2string() {
+        // Observed with ZADD then ZSCAN on redis-server 7.0.15.
+        for (score, text) in [
+            (1e17, "100000000000000000"),
+            (123456789012345678.0, "123456789012345680"),
+            (4611686018427387904.0, "4611686018427387904"),
+            (-4611686018427387904.0, "-4611686018427387904"),
+            (5e18, "5e+18"),
+            (0.5, "0.5"),
+            (-0.0, "-0"),
+            (f64::INFINITY, "inf"),
+            (3.0, "3"),
+        ] {
+            assert_eq!(listpack_score_text(score), text);
+        }
     }
 }

@@ -196,7 +196,6 @@ pub(crate) fn store_result(ctx: &mut Ctx<'_, '_>, dst: &[u8], entries: &[(f64, B
         db.set(dst, Value::ZSet(Box::new(zset)), 0);
         true
     };
-    drop(db);
     add_dirty(ctx, usize::from(changed));
     ctx.out.int(entries.len() as i64);
 }
@@ -285,7 +284,6 @@ fn remrange_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], spec: Spec) {
         }
     };
     remove_if_empty(&mut db, key);
-    drop(db);
     add_dirty(ctx, removed);
     ctx.out.int(removed as i64);
 }

@@ -204,7 +204,6 @@ fn setop(
         Op::Inter => inter(&mut db, &sources, how),
         Op::Diff => diff(&mut db, &sources),
     };
-    drop(db);
     if card_only {
         let count = accumulator.len();
         ctx.out
