@@ -10,6 +10,13 @@ Three kinds of sequences:
 * set inputs of ZUNION/ZINTER/ZDIFF (SADD is built by another family: skipped while ferrite
   does not answer SADD).
 
+It also keeps the Rust unit-test vectors honest: engine/src/cmd/t_zset/vectors.rs lists
+commands with the reply bytes and counter moves recorded from redis-server, and
+test_rust_vectors_match_redis replays each line on a live redis-server and checks the record.
+Run this file as a script to re-record the vectors (after adding lines):
+
+    python3 tests/py/test_differential_zset.py --record PORT   # a redis-server 7.0 on PORT
+
 Not compared byte for byte: ZRANDMEMBER picks (random on both servers: only the shape and
 membership are checked, see test_zrandmember_shape) and ZSCAN cursors of large sets (Redis's
 walk its hash table, ferrite's name a score: compared as the union of what a full iteration
@@ -19,6 +26,9 @@ returns, like SCAN in test_differential.py).
 from __future__ import annotations
 
 import random
+import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -165,16 +175,24 @@ LEX = ["-", "+", "[a", "(b", "[m0010", "(m0100", "[", "a", "[z"]
 
 
 def _random_steps(rng: random.Random, big: bool):
+    """A seeded workload. Lexicographic commands only go where Redis's answer is defined:
+    sets that stay listpacks (z1, z2 never receive a long member, so mixed scores scan the
+    way a listpack does) and, for large sets, `e`, whose scores are all 0 (on a skiplist with
+    mixed scores Redis's answer depends on its random node levels)."""
     keys = ["z1", "z2", "z3"]
-    pool = [f"m{i:04d}" for i in range(300 if big else 12)] + ["a", "b", LONG]
+    lex_keys = ["z1", "z2"] if not big else ["e"]
+    members = [f"m{i:04d}" for i in range(300 if big else 12)] + ["a", "b"]
     steps = []
     if big:
+        keys = ["z1", "z3"]
         steps.append(zadd_many("z1", 250, 5))
-        steps.append(zadd_many("z2", 150, 1))
+        steps.append(zadd_many("e", 150, 1))
     for _ in range(60):
         k = rng.choice(keys)
+        # Only z3 takes long members (and store results, which may carry them).
+        pool = members + [LONG] if k == "z3" else members
         m = lambda: rng.choice(pool)  # noqa: E731
-        op = rng.randrange(22)
+        op = rng.randrange(23)
         if op < 5:
             flags = rng.sample(["NX", "XX", "GT", "LT", "CH", "INCR"], rng.randrange(3))
             pairs = []
@@ -198,7 +216,11 @@ def _random_steps(rng: random.Random, big: bool):
             extra = rng.choice([[], ["WITHSCORES"], ["LIMIT", str(rng.randrange(-1, 5)), str(rng.randrange(-1, 5))]])
             steps.append(C(rng.choice(["ZRANGEBYSCORE", "ZREVRANGEBYSCORE"]), k, lo, hi, *extra))
         elif op == 11:
-            steps.append(C(rng.choice(["ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZLEXCOUNT"]), k, rng.choice(LEX), rng.choice(LEX)))
+            lk = rng.choice(lex_keys)
+            cmd = rng.choice(["ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZLEXCOUNT", "ZREMRANGEBYLEX"])
+            extra = rng.choice([[], ["LIMIT", str(rng.randrange(-1, 4)), str(rng.randrange(-1, 4))]])
+            extra = extra if cmd in ("ZRANGEBYLEX", "ZREVRANGEBYLEX") else []
+            steps.append(C(cmd, lk, rng.choice(LEX), rng.choice(LEX), *extra))
         elif op == 12:
             steps.append(C("ZCOUNT", k, rng.choice(BOUNDS), rng.choice(BOUNDS)))
         elif op == 13:
@@ -216,15 +238,17 @@ def _random_steps(rng: random.Random, big: bool):
             steps.append(C(cmd, "2", k, rng.choice(keys), *extra, "WITHSCORES"))
         elif op == 18:
             cmd = rng.choice(["ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"])
-            steps.append(C(cmd, rng.choice(keys), "2", k, rng.choice(keys)))
+            steps.append(C(cmd, "z3", "2", k, rng.choice(keys)))
         elif op == 19:
-            steps.append(C("ZRANGESTORE", rng.choice(keys), k, rng.choice(BOUNDS), rng.choice(BOUNDS), "BYSCORE"))
+            steps.append(C("ZRANGESTORE", "z3", k, rng.choice(BOUNDS), rng.choice(BOUNDS), "BYSCORE"))
         elif op == 20:
             steps.append(C("ZINTERCARD", "2", k, rng.choice(keys)))
+        elif op == 21 and big:
+            steps.append(C("ZADD", "e", "0", m()))
         else:
             steps.append(C(rng.choice(["ZCARD", "EXISTS", "TYPE"]), k))
             steps.append(C("OBJECT", "ENCODING", k))
-    for k in keys:
+    for k in keys + lex_keys:
         steps.append(C("ZRANGE", k, "0", "-1", "WITHSCORES"))
         steps.append(ZSCANALL(k, "COUNT", "5"))
     return steps
@@ -281,3 +305,127 @@ def test_zrandmember_shape(ferrite, redis_server):
                 members = reply[0::2] if len(args) == 2 else reply
                 assert set(members) <= {b"a", b"b", b"c"}
             assert conn.call_raw("ZRANDMEMBER", "z", "5") == b"*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"
+
+
+# --------------------------------------------------------------------------- Rust vectors
+
+VECTORS = Path(__file__).resolve().parents[2] / "engine/src/cmd/t_zset/vectors.rs"
+_CASE = re.compile(r'^(\s*)\(&\[(.*)\], ("(?:[^"\\]|\\.)*"), (\d+), (\d+), (\d+)\),$')
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPES = {"r": b"\r", "n": b"\n", "t": b"\t", "0": b"\0", '"': b'"', "\\": b"\\"}
+
+
+def _rust_unescape(body: str) -> bytes:
+    out, i = bytearray(), 0
+    while i < len(body):
+        if body[i] == "\\":
+            if body[i + 1] == "x":
+                out.append(int(body[i + 2 : i + 4], 16))
+                i += 4
+            else:
+                out += _ESCAPES[body[i + 1]]
+                i += 2
+        else:
+            out += body[i].encode()
+            i += 1
+    return bytes(out)
+
+
+def _rust_escape(data: bytes) -> str:
+    out = []
+    for c in data:
+        ch = chr(c)
+        if ch in "\"\\":
+            out.append("\\" + ch)
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\n":
+            out.append("\\n")
+        elif c == 0:
+            out.append("\\0")
+        elif 32 <= c < 127:
+            out.append(ch)
+        else:
+            out.append("\\x%02x" % c)
+    return '"' + "".join(out) + '"'
+
+
+def _fill_args(key, n, modulo):
+    args = ["ZADD", key]
+    for i in range(int(n)):
+        args += [str(i % int(modulo)), f"m{i:04d}"]
+    return args
+
+
+# Database the replay uses (flushed before each test function): 14, so that a shared
+# reference server keeps its other databases. The counters are server-wide, so record
+# against a server nobody else is using.
+DB = 14
+
+
+class _Counters:
+    def __init__(self, port):
+        self.conn = RespConn(port)
+        self.conn.call_raw("SELECT", str(DB))
+
+    def read(self):
+        text = self.conn.call_raw("INFO", "persistence").decode() + self.conn.call_raw("INFO", "stats").decode()
+        fields = dict(line.split(":", 1) for line in text.split("\r\n") if ":" in line)
+        return tuple(int(fields[k]) for k in ("rdb_changes_since_last_save", "keyspace_hits", "keyspace_misses"))
+
+
+def replay_vectors(port):
+    """Replays vectors.rs on the redis-server at `port`; returns (lines, [(index, old, new)])."""
+    lines = VECTORS.read_text().split("\n")
+    counters = _Counters(port)
+    conn = None
+    changed = []
+    for i, line in enumerate(lines):
+        if line.startswith("fn "):
+            counters.conn.call_raw("FLUSHDB")
+            if conn:
+                conn.close()
+            conn = RespConn(port)
+            conn.call_raw("SELECT", str(DB))
+            continue
+        m = _CASE.match(line)
+        if not m:
+            continue
+        indent, args_text, reply_text = m.group(1), m.group(2), m.group(3)
+        args = [_rust_unescape(a) for a in _STRING.findall(args_text)]
+        if args == [b"hello", b"3"]:
+            conn.call_raw("HELLO", "3")
+            continue
+        if args[0] == b"!fill":
+            command = _fill_args(*[a.decode() for a in args[1:]])
+        else:
+            command = args
+        before = counters.read()
+        reply = conn.call_raw(*command)
+        after = counters.read()
+        moved = tuple(a - b for a, b in zip(after, before))
+        new = f"{indent}(&[{args_text}], {_rust_escape(reply)}, {moved[0]}, {moved[1]}, {moved[2]}),"
+        if new != line:
+            changed.append((i, line, new))
+    if conn:
+        conn.close()
+    counters.conn.call_raw("FLUSHDB")
+    counters.conn.close()
+    return lines, changed
+
+
+def test_rust_vectors_match_redis(redis_server):
+    lines, changed = replay_vectors(redis_server.port)
+    assert sum(1 for l in lines if _CASE.match(l)) > 500
+    shown = "\n".join(f"line {i + 1}:\n  recorded: {old.strip()}\n  redis:    {new.strip()}" for i, old, new in changed[:20])
+    assert not changed, f"{len(changed)} vectors differ from redis-server:\n{shown}"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "--record":
+        sys.exit("usage: test_differential_zset.py --record PORT  (a redis-server 7.0 on PORT)")
+    lines, changed = replay_vectors(int(sys.argv[2]))
+    for i, _, new in changed:
+        lines[i] = new
+    VECTORS.write_text("\n".join(lines))
+    print(f"re-recorded {len(changed)} vectors in {VECTORS}")

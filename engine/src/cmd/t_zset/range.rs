@@ -16,7 +16,9 @@ use crate::cmd::{NOT_INTEGER, SYNTAX};
 use crate::keyspace::Value;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
-use crate::types::zset::{LexRange, ScoreRange, ZSet};
+use crate::types::zset::{
+    LexRange, ScoreRange, ZSET_MAX_LISTPACK_ENTRIES, ZSET_MAX_LISTPACK_VALUE, ZSet,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum By {
@@ -174,14 +176,38 @@ fn zrange_generic(
         }
         return;
     }
+    // Collected in the order Redis inserts them into the destination (the walk's order),
+    // for the sake of -0 (see `normalise_like_listpack`).
+    let big_from_start = matches!(spec, Spec::Rank(..)) && ranks.len() > ZSET_MAX_LISTPACK_ENTRIES;
     let mut entries: Vec<(f64, Box<[u8]>)> = Vec::with_capacity(ranks.len());
     if let Some(zset) = found {
-        let _ = zset.visit(ranks, false, |score, member| {
+        let _ = zset.visit(ranks, reverse, |score, member| {
             entries.push((score, member.into()));
             ControlFlow::Continue(())
         });
     }
+    if !big_from_start {
+        normalise_like_listpack(&mut entries);
+    }
+    if reverse {
+        entries.reverse();
+    }
     store_result(ctx, &args[1], &entries);
+}
+
+/// ZRANGESTORE's destination, in Redis, starts as a listpack unless a rank range says up
+/// front that it will hold more than 128 entries; it turns into a skiplist when the 129th
+/// entry or a member longer than 64 bytes arrives. Entries that went through the listpack lost
+/// the sign of a -0 score; the result shows it (ZSCORE answers 0 for them, -0 for the others).
+fn normalise_like_listpack(entries: &mut [(f64, Box<[u8]>)]) {
+    for (i, (score, member)) in entries.iter_mut().enumerate() {
+        if i >= ZSET_MAX_LISTPACK_ENTRIES || member.len() > ZSET_MAX_LISTPACK_VALUE {
+            break;
+        }
+        if *score == 0.0 {
+            *score = 0.0;
+        }
+    }
 }
 
 /// Replaces `dst` with the sorted `entries` (or deletes it when there are none) and replies

@@ -2,12 +2,13 @@
 //! `listpack` encoding) and one leaf of a large one (see `tree`).
 //!
 //! Entries sit sorted by (score, member) in one byte buffer, each as
-//! `score (8 bytes, little-endian f64) | member length (LEB128) | member bytes`: 9 bytes per
-//! entry beyond the member for members under 128 bytes, one allocation for the whole run.
-//! Lookups scan linearly. Runs are bounded (128 entries for a small set, a few KiB for a leaf)
-//! and a scan over one contiguous buffer beats pointer chasing at that size; Redis's listpack
-//! makes the same trade. Scores are stored whole (no integer packing as in a listpack) so that
-//! a comparison during a scan is a plain load.
+//! `score | member length (LEB128) | member bytes`, one allocation for the whole run. The
+//! score takes 1 byte for an integer in -16..=223 (the common small counters and ranks),
+//! 3, 5 or 7 bytes for integers within 16, 32 or 48 bits (48 holds millisecond timestamps),
+//! and 9 bytes otherwise (fractions, -0, infinities, large values), as a listpack stores
+//! integers compactly. Lookups scan linearly. Runs are bounded (128 entries for a small set, a
+//! few KiB for a leaf) and a scan over one contiguous buffer beats pointer chasing at that
+//! size; Redis's listpack makes the same trade.
 //!
 //! A run never checks that its content stays sorted or unique on its own; its callers (`ZSet`
 //! and `Tree`) insert at the position `search` gives, and the tests check the order.
@@ -17,8 +18,79 @@ use std::ops::ControlFlow;
 
 use smallvec::SmallVec;
 
-/// Bytes of the score field.
-const SCORE_BYTES: usize = 8;
+/// Score tags up to this byte are the integer `tag - SMALL_BIAS`.
+const TAG_SMALL_MAX: u8 = 0xEF;
+const SMALL_BIAS: i64 = 16;
+/// An integer in the next 2, 4 or 6 bytes (little-endian, two's complement).
+const TAG_I16: u8 = 0xF0;
+const TAG_I32: u8 = 0xF1;
+const TAG_I48: u8 = 0xF2;
+/// An `f64` in the next 8 bytes (little-endian).
+const TAG_F64: u8 = 0xF3;
+
+/// The integer a score can be stored as: integral, within 48 bits, and not -0 (which must
+/// survive in a leaf).
+fn score_int(score: f64) -> Option<i64> {
+    const LIMIT: f64 = (1u64 << 47) as f64;
+    let integral = score.fract() == 0.0 && score.abs() < LIMIT;
+    (integral && !(score == 0.0 && score.is_sign_negative())).then_some(score as i64)
+}
+
+/// Bytes the score field of `score` takes.
+fn score_len(score: f64) -> usize {
+    match score_int(score) {
+        Some(n) if (-SMALL_BIAS..=i64::from(TAG_SMALL_MAX) - SMALL_BIAS).contains(&n) => 1,
+        Some(n) if i16::try_from(n).is_ok() => 3,
+        Some(n) if i32::try_from(n).is_ok() => 5,
+        Some(_) => 7,
+        None => 9,
+    }
+}
+
+/// Writes the score field into `dst` (exactly `score_len(score)` bytes).
+fn encode_score(dst: &mut [u8], score: f64) {
+    let len = dst.len();
+    match (score_int(score), len) {
+        (Some(n), 1) => dst[0] = (n + SMALL_BIAS) as u8,
+        (Some(n), 3 | 5 | 7) => {
+            dst[0] = match len {
+                3 => TAG_I16,
+                5 => TAG_I32,
+                _ => TAG_I48,
+            };
+            dst[1..].copy_from_slice(&n.to_le_bytes()[..len - 1]);
+        }
+        _ => {
+            dst[0] = TAG_F64;
+            dst[1..].copy_from_slice(&score.to_le_bytes());
+        }
+    }
+}
+
+/// Reads the score field at `off`: the score and the offset after it.
+#[inline]
+fn decode_score(buf: &[u8], off: usize) -> (f64, usize) {
+    let tag = buf[off];
+    if tag <= TAG_SMALL_MAX {
+        return ((i64::from(tag) - SMALL_BIAS) as f64, off + 1);
+    }
+    let width = match tag {
+        TAG_I16 => 2,
+        TAG_I32 => 4,
+        TAG_I48 => 6,
+        _ => {
+            let mut bits = [0u8; 8];
+            bits.copy_from_slice(&buf[off + 1..off + 9]);
+            return (f64::from_le_bytes(bits), off + 9);
+        }
+    };
+    let mut raw = [0u8; 8];
+    raw[..width].copy_from_slice(&buf[off + 1..off + 1 + width]);
+    // Sign-extend from `width` bytes.
+    let shift = 64 - 8 * width as u32;
+    let n = (i64::from_le_bytes(raw) << shift) >> shift;
+    (n as f64, off + 1 + width)
+}
 
 /// Orders entries as Redis does: by score, then by member bytes (memcmp, the shorter first on
 /// a common prefix). Scores are never NaN; -0 equals 0 here, as with C's `<` and `==`.
@@ -43,8 +115,8 @@ fn varint_len(mut n: usize) -> usize {
 }
 
 /// Bytes one entry takes in a run.
-pub(crate) fn entry_bytes(member: &[u8]) -> usize {
-    SCORE_BYTES + varint_len(member.len()) + member.len()
+pub(crate) fn entry_bytes(score: f64, member: &[u8]) -> usize {
+    score_len(score) + varint_len(member.len()) + member.len()
 }
 
 #[derive(Clone, Default, PartialEq)]
@@ -79,10 +151,7 @@ impl Run {
     #[inline]
     pub(crate) fn entry_at(&self, off: usize) -> (f64, &[u8], usize) {
         let buf = &self.buf;
-        let mut bits = [0u8; SCORE_BYTES];
-        bits.copy_from_slice(&buf[off..off + SCORE_BYTES]);
-        let score = f64::from_le_bytes(bits);
-        let mut pos = off + SCORE_BYTES;
+        let (score, mut pos) = decode_score(buf, off);
         let mut len = 0usize;
         let mut shift = 0;
         loop {
@@ -166,19 +235,19 @@ impl Run {
         self.iter().take_while(|&(s, m)| pred(s, m)).count()
     }
 
-    /// Grows the buffer for `extra` more bytes by a quarter at a time: a run is rewritten in
+    /// Grows the buffer for `extra` more bytes by an eighth at a time: a run is rewritten in
     /// place on every insert, and doubling would leave up to half of every leaf unused.
     fn reserve(&mut self, extra: usize) {
         let needed = self.buf.len() + extra;
         if needed > self.buf.capacity() {
-            let target = needed.max(self.buf.capacity() + self.buf.capacity() / 4);
+            let target = needed.max(self.buf.capacity() + self.buf.capacity() / 8);
             self.buf.reserve_exact(target - self.buf.len());
         }
     }
 
     fn encode_into(dst: &mut [u8], score: f64, member: &[u8]) {
-        dst[..SCORE_BYTES].copy_from_slice(&score.to_le_bytes());
-        let mut pos = SCORE_BYTES;
+        let mut pos = score_len(score);
+        encode_score(&mut dst[..pos], score);
         let mut n = member.len();
         while n >= 0x80 {
             dst[pos] = (n as u8 & 0x7f) | 0x80;
@@ -191,7 +260,7 @@ impl Run {
 
     /// Inserts an entry at byte offset `off`, which must be an entry boundary.
     pub(crate) fn insert_at(&mut self, off: usize, score: f64, member: &[u8]) {
-        let size = entry_bytes(member);
+        let size = entry_bytes(score, member);
         self.reserve(size);
         let old_len = self.buf.len();
         self.buf.resize(old_len + size, 0);
@@ -353,11 +422,41 @@ mod tests {
     }
 
     #[test]
+    fn scores_take_as_few_bytes_as_they_need() {
+        let cases = [
+            (0.0, 1),
+            (-16.0, 1),
+            (223.0, 1),
+            (224.0, 3),
+            (-17.0, 3),
+            (-32768.0, 3),
+            (32768.0, 5),
+            (1_700_000_000.0, 5),
+            (1_700_000_000_000.0, 7),
+            (-140_737_488_355_327.0, 7),
+            (140_737_488_355_328.0, 9),
+            (-0.0, 9),
+            (0.5, 9),
+            (f64::INFINITY, 9),
+            (f64::NEG_INFINITY, 9),
+            (1e300, 9),
+            (5e-324, 9),
+        ];
+        let mut run = Run::new();
+        for (score, len) in cases {
+            assert_eq!(score_len(score), len, "{score}");
+            run.push(score, b"m");
+            let (back, member) = run.last().unwrap();
+            assert_eq!((back.to_bits(), member), (score.to_bits(), &b"m"[..]), "{score}");
+        }
+    }
+
+    #[test]
     fn long_members_use_multi_byte_lengths() {
         let long = "x".repeat(300);
         let huge = "y".repeat(70_000);
         let run = run_of(&[(1.0, &long), (0.0, "a"), (2.0, &huge)]);
-        assert_eq!(run.bytes(), 3 * 8 + 1 + 1 + 2 + 300 + 3 + 70_000);
+        assert_eq!(run.bytes(), 3 + 1 + 1 + 2 + 300 + 3 + 70_000);
         assert_eq!(run.nth(1).unwrap().1.len(), 300);
         assert_eq!(run.nth(2).unwrap().1.len(), 70_000);
     }

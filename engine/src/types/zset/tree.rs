@@ -227,7 +227,7 @@ impl Tree {
         let mut len = 0;
         for (score, member) in entries {
             let fits = run.len() < LEAF_ENTRIES_MAX
-                && (run.is_empty() || run.bytes() + entry_bytes(member) <= LEAF_BYTES_MAX);
+                && (run.is_empty() || run.bytes() + entry_bytes(score, member) <= LEAF_BYTES_MAX);
             if !fits {
                 let full = std::mem::take(&mut run);
                 push_leaf(&mut level, full);
