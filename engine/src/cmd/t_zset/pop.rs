@@ -383,7 +383,7 @@ pub fn zscan(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         i += 2;
     }
     let len = zset.len();
-    let packed = zset.encoding() == "listpack";
+    let packed = zset.is_small();
     let (ranks, next_cursor) = if packed {
         (0..len, 0)
     } else {

@@ -447,7 +447,11 @@ mod tests {
             assert_eq!(score_len(score), len, "{score}");
             run.push(score, b"m");
             let (back, member) = run.last().unwrap();
-            assert_eq!((back.to_bits(), member), (score.to_bits(), &b"m"[..]), "{score}");
+            assert_eq!(
+                (back.to_bits(), member),
+                (score.to_bits(), &b"m"[..]),
+                "{score}"
+            );
         }
     }
 

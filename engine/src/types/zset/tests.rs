@@ -83,7 +83,11 @@ fn member(rng: &mut Rng, pool: usize) -> Vec<u8> {
     let n = rng.below(pool);
     if n % 97 == 5 {
         // Now and then a member too long for the small form, or for one leaf.
-        return format!("{n:0>width$}", width = if n.is_multiple_of(2) { 70 } else { 5000 }).into_bytes();
+        return format!(
+            "{n:0>width$}",
+            width = if n.is_multiple_of(2) { 70 } else { 5000 }
+        )
+        .into_bytes();
     }
     format!("m{n}").into_bytes()
 }
