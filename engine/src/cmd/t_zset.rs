@@ -120,6 +120,7 @@ pub(crate) fn reply_entries_header(out: &mut Reply, count: usize, withscores: bo
     }
 }
 
+/// One entry of a reply begun with [`reply_entries_header`].
 pub(crate) fn reply_entry(out: &mut Reply, score: f64, member: &[u8], withscores: bool) {
     if withscores && out.resp3() {
         out.array(2);
