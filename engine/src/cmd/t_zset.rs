@@ -12,6 +12,7 @@
 //! `lookup_read`, writes `lookup_write`) and `dirty` accounting. The data structure is
 //! `crate::types::zset`; nothing here knows its representation.
 
+pub mod blocking;
 mod pop;
 mod range;
 mod setops;
