@@ -222,9 +222,9 @@ impl Report {
     fn value(self, deadline: u64, now_ms: u64) -> i64 {
         // Seconds round up, as Redis's `(expire + 999 - basetime) / 1000`.
         let value = match self {
-            Report::TtlSeconds => (deadline + 999 - now_ms) / 1000,
-            Report::TtlMillis => deadline - now_ms,
-            Report::AtSeconds => (deadline + 999) / 1000,
+            Report::TtlSeconds => deadline.saturating_sub(now_ms).div_ceil(1000),
+            Report::TtlMillis => deadline.saturating_sub(now_ms),
+            Report::AtSeconds => deadline.div_ceil(1000),
             Report::AtMillis => deadline,
         };
         value as i64
