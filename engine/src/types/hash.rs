@@ -474,6 +474,16 @@ impl Hash {
         }
     }
 
+    /// Every `(field, value, deadline)` in order (tests).
+    #[cfg(test)]
+    fn records(&self) -> Vec<(Vec<u8>, Vec<u8>, Option<u64>)> {
+        let record = |r: Record<'_>| (r.field.to_vec(), r.value.to_vec(), r.deadline);
+        match &self.repr {
+            Repr::Packed(packed) => packed.slots().map(|s| record(packed.record(s))).collect(),
+            Repr::Table(table) => (0..table.len()).map(|i| record(table.record(i))).collect(),
+        }
+    }
+
     /// Checks every structural invariant (tests).
     #[cfg(test)]
     fn check(&self) {
