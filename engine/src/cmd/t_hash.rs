@@ -470,7 +470,11 @@ pub fn hrandfield(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         let mut rng = Rng(ctx.engine.random_u64());
         read(ctx, &args[1], Reply::null, |hash, out| {
             let positions = hash.positions();
-            out.bulk(positions.get(rng.below(positions.len())).0);
+            match positions.len() {
+                // Unreachable (writes delete empty hashes), but a null beats a panic.
+                0 => out.null(),
+                len => out.bulk(positions.get(rng.below(len)).0),
+            }
         });
         return;
     }
@@ -504,7 +508,8 @@ pub fn hrandfield(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             let positions = hash.positions();
             let size = positions.len();
             let wanted = count.unsigned_abs();
-            if wanted == 0 {
+            // Empty hashes cannot be reached (writes delete them): answer as for a missing key.
+            if wanted == 0 || size == 0 {
                 out.array(0);
             } else if count < 0 || wanted == 1 {
                 // Picks may repeat (a count of 1 goes this way in Redis too).
@@ -576,8 +581,7 @@ pub fn hscan(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let scanned = with_hash(&mut db, &args[1], Access::Read, |hash| {
         let mut count = SCAN_COUNT_DEFAULT;
         let mut pattern: Option<&[u8]> = None;
-        let mut pairs = options.chunks(2);
-        for pair in pairs.by_ref() {
+        for pair in options.chunks(2) {
             match pair {
                 [option, value] if keyword(option, "count") => match parse_i64(value) {
                     None => return Err(NOT_INTEGER),
@@ -592,12 +596,12 @@ pub fn hscan(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             }
         }
         let matches = |field: &[u8]| pattern.is_none_or(|p| glob_match(p, field, false));
-        let positions = hash.positions();
         let mut found = Vec::new();
         let next_cursor = if hash.is_packed() {
             found.extend(hash.iter().filter(|(field, _)| matches(field)));
             0
         } else {
+            let positions = hash.positions();
             let len = positions.len() as u64;
             let mut position = if cursor == 0 { len } else { cursor.min(len) };
             let mut budget = count;

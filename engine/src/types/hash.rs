@@ -58,12 +58,13 @@ impl Default for Repr {
 }
 
 /// The packed representation: `varint(record length) record` for every field, in iteration
-/// order (see the module doc), with no spare capacity kept (like a listpack, it is reallocated
-/// to size: small hashes are many, and they should be small).
+/// order (see the module doc), with no spare capacity (like a listpack, it is reallocated to
+/// size on every change: small hashes are many, and they should be small). A boxed slice
+/// rather than a `Vec` keeps [`Hash`] at 24 bytes.
 #[derive(Clone, Debug, Default)]
 struct Packed {
-    buf: Vec<u8>,
-    len: usize,
+    buf: Box<[u8]>,
+    len: u32,
     /// `listpackex`: a field-TTL command touched this hash, fields are kept ordered by
     /// deadline. Never reset, as Redis never converts back to `listpack`.
     ex: bool,
@@ -119,9 +120,10 @@ impl Packed {
         let mut entry = Vec::with_capacity(record::varint_len(record_len) + record_len);
         record::put_varint(&mut entry, record_len);
         record::encode(&mut entry, field, value, deadline);
-        let grows = entry.len().saturating_sub(range.len());
-        self.buf.reserve_exact(grows);
-        self.buf.splice(range, entry);
+        let mut buf = std::mem::take(&mut self.buf).into_vec();
+        buf.reserve_exact(entry.len().saturating_sub(range.len()));
+        buf.splice(range, entry);
+        self.buf = buf.into_boxed_slice();
     }
 
     fn push(&mut self, field: &[u8], value: &[u8], deadline: Option<u64>) {
@@ -131,11 +133,10 @@ impl Packed {
     }
 
     fn remove(&mut self, slot: Slot) {
-        self.buf.drain(slot.start..slot.end);
+        let mut buf = std::mem::take(&mut self.buf).into_vec();
+        buf.drain(slot.start..slot.end);
+        self.buf = buf.into_boxed_slice();
         self.len -= 1;
-        if self.buf.capacity() > self.buf.len() + self.buf.len() / 4 + 16 {
-            self.buf.shrink_to_fit();
-        }
     }
 
     /// Where a field with `deadline` goes in `listpackex` order: before the first field with
@@ -244,7 +245,7 @@ impl Hash {
     /// An estimate of the heap bytes held (INFO memory, eviction).
     pub fn heap_bytes(&self) -> usize {
         match &self.repr {
-            Repr::Packed(packed) => packed.buf.capacity(),
+            Repr::Packed(packed) => packed.buf.len(),
             Repr::Table(table) => size_of::<Table>() + table.heap_bytes(),
         }
     }
@@ -252,7 +253,7 @@ impl Hash {
     /// Number of fields, dead ones not yet reclaimed included.
     pub fn len(&self) -> usize {
         match &self.repr {
-            Repr::Packed(packed) => packed.len,
+            Repr::Packed(packed) => packed.len as usize,
             Repr::Table(table) => table.len(),
         }
     }
@@ -308,7 +309,7 @@ impl Hash {
         let Repr::Packed(packed) = &self.repr else {
             return;
         };
-        let mut table = Table::with_capacity(hasher.clone(), packed.len);
+        let mut table = Table::with_capacity(hasher.clone(), packed.len as usize);
         for slot in packed.slots() {
             table.push(Box::from(&packed.buf[slot.record..slot.end]));
         }
@@ -489,8 +490,8 @@ impl Hash {
     fn check(&self) {
         match &self.repr {
             Repr::Packed(packed) => {
-                assert_eq!(packed.slots().count(), packed.len);
-                assert!(packed.len <= LISTPACK_ENTRIES_MAX);
+                assert_eq!(packed.slots().count(), packed.len as usize);
+                assert!(packed.len as usize <= LISTPACK_ENTRIES_MAX);
                 let mut previous: Option<Option<u64>> = None;
                 for slot in packed.slots() {
                     let record = packed.record(slot);

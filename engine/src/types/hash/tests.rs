@@ -270,6 +270,12 @@ fn matches_model_across_conversion() {
 }
 
 #[test]
+fn a_hash_is_small() {
+    // Every key holding a hash pays for one `Box<Hash>`.
+    assert!(size_of::<Hash>() <= 24, "{}", size_of::<Hash>());
+}
+
+#[test]
 fn table_survives_heavy_churn() {
     let hasher = RandomState::with_seeds(9, 8, 7, 6);
     let mut hash = Hash::new();
