@@ -147,6 +147,42 @@ fn with_hash_or_create<R>(
     Ok(result)
 }
 
+/// What [`active_expire`] did to one hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ActiveExpiry {
+    /// Fields reclaimed.
+    pub removed: usize,
+    /// The key was deleted: its last field expired.
+    pub key_deleted: bool,
+    /// The earliest deadline left (when to come back), if any.
+    pub next_deadline: Option<u64>,
+}
+
+/// The active-expiry step for one hash, for a cron hook that keeps its own schedule of hashes
+/// with field TTLs (by [`Hash::next_field_deadline`]): reclaims at most `budget` fields due at
+/// `db.now_ms` and deletes the key if that emptied it. Touches no access time and counts no
+/// keyspace hit, as a background job should not. `None` if the key is missing or no hash.
+pub fn active_expire(
+    db: &mut Db<'_, '_>,
+    key: &[u8],
+    budget: usize,
+) -> Option<ActiveExpiry> {
+    let now_ms = db.now_ms;
+    let Value::Hash(hash) = &mut db.entry_mut(key)?.value else {
+        return None;
+    };
+    let removed = hash.expire_fields(now_ms, budget);
+    let (key_deleted, next_deadline) = (hash.is_empty(), hash.next_field_deadline());
+    if key_deleted {
+        db.remove(key);
+    }
+    Some(ActiveExpiry {
+        removed,
+        key_deleted,
+        next_deadline,
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writes
 // ---------------------------------------------------------------------------------------------

@@ -682,3 +682,54 @@ fn active_expiry_reclaims_without_reads() {
     assert_eq!(hash.len(), 400);
     assert_eq!(hash.next_field_deadline(), None);
 }
+
+#[test]
+fn active_expire_step_deletes_emptied_keys() {
+    use crate::cmd::t_hash::{ActiveExpiry, active_expire};
+
+    let mut t = client();
+    fill(&mut t, "h", 3);
+    replies(
+        &mut t,
+        &[
+            ("hpexpire h 10 FIELDS 2 f0 f1", "*2\r\n:1\r\n:1\r\n"),
+            ("hpexpire h 20 FIELDS 1 f2", "*1\r\n:1\r\n"),
+            ("set s x", "+OK\r\n"),
+        ],
+    );
+    let start = t.now.unix_ms();
+    let hits = keyspace_hits_misses(&t);
+    let mut locked = t.engine.keyspace.lock_all();
+    let mut db = locked.db(0, start + 11);
+    let step = |db: &mut crate::keyspace::Db<'_, '_>| active_expire(db, b"h", 1);
+    assert_eq!(
+        step(&mut db),
+        Some(ActiveExpiry {
+            removed: 1,
+            key_deleted: false,
+            next_deadline: Some(start + 10)
+        })
+    );
+    assert_eq!(step(&mut db).map(|s| s.removed), Some(1));
+    assert_eq!(
+        step(&mut db),
+        Some(ActiveExpiry {
+            removed: 0,
+            key_deleted: false,
+            next_deadline: Some(start + 20)
+        })
+    );
+    let mut later = locked.db(0, start + 21);
+    assert_eq!(
+        active_expire(&mut later, b"h", 100),
+        Some(ActiveExpiry {
+            removed: 1,
+            key_deleted: true,
+            next_deadline: None
+        })
+    );
+    assert_eq!(active_expire(&mut later, b"h", 100), None);
+    assert_eq!(active_expire(&mut later, b"s", 100), None);
+    drop(locked);
+    assert_eq!(keyspace_hits_misses(&t), hits, "no statistics moved");
+}
