@@ -32,9 +32,8 @@ use ahash::RandomState;
 use record::Record;
 use table::Table;
 
-/// Redis 7.0's `hash-max-listpack-entries` default (512, checked on a live 7.0.15; lists and
-/// sorted sets use 128): more fields than this and the hash becomes a
-/// `hashtable`.
+/// Redis 7.0's `hash-max-listpack-entries` default (512 on a live 7.0.15; the list and sorted
+/// set limits are 128): more fields than this and the hash becomes a `hashtable`.
 pub const LISTPACK_ENTRIES_MAX: usize = 512;
 /// Redis's `hash-max-listpack-value` default: a field or value longer than this and the hash
 /// becomes a `hashtable`.
