@@ -11,7 +11,8 @@
 //! So no command ever sees a dead field, and HLEN counts live fields only. Redis 7.4 may
 //! count fields that expired but were not reclaimed yet in HLEN; that count depends on when
 //! its active expiry last ran, so no client can rely on it, and an exact count is the answer
-//! that never contradicts HGETALL.
+//! that never contradicts HGETALL. Active expiry is [`active_expire`], the per-hash step a
+//! cron hook calls.
 
 mod ttl;
 
@@ -162,11 +163,7 @@ pub struct ActiveExpiry {
 /// with field TTLs (by [`Hash::next_field_deadline`]): reclaims at most `budget` fields due at
 /// `db.now_ms` and deletes the key if that emptied it. Touches no access time and counts no
 /// keyspace hit, as a background job should not. `None` if the key is missing or no hash.
-pub fn active_expire(
-    db: &mut Db<'_, '_>,
-    key: &[u8],
-    budget: usize,
-) -> Option<ActiveExpiry> {
+pub fn active_expire(db: &mut Db<'_, '_>, key: &[u8], budget: usize) -> Option<ActiveExpiry> {
     let now_ms = db.now_ms;
     let Value::Hash(hash) = &mut db.entry_mut(key)?.value else {
         return None;
