@@ -211,11 +211,7 @@ impl Blocking {
             ready.retain(|k| seen.insert(k.clone()));
             for (db, key) in ready {
                 let mut state = self.state();
-                loop {
-                    let Some(&id) = state.queues.get(&(db, key.clone())).and_then(|q| q.front())
-                    else {
-                        break;
-                    };
+                while let Some(&id) = state.queues.get(&(db, key.clone())).and_then(|q| q.front()) {
                     let waiter = state
                         .waiters
                         .get(&id)
