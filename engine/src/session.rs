@@ -296,6 +296,12 @@ impl Session {
                 }
             }
         }
+        // Under `appendfsync always` every reply — reads too — waits until everything logged
+        // before it is durable, as Redis's replies wait for its fsync: a read must never show
+        // a write that a crash could still take back.
+        if engine.aof.enabled() && engine.aof.fsync() == crate::aof::Fsync::Always {
+            self.client.aof_seq = self.client.aof_seq.max(engine.aof.appended());
+        }
         // Writes may have made keys ready for blocked clients (including this one, if it just
         // blocked and a write slipped in before it registered).
         if engine.keyspace.ready.any() {

@@ -36,7 +36,7 @@ const LOAD_ATTEMPTS: usize = 3;
 pub struct AofPaths {
     pub dir: PathBuf,
     pub manifest: PathBuf,
-    pub log_name: String,
+    base_name: String,
 }
 
 impl AofPaths {
@@ -44,13 +44,13 @@ impl AofPaths {
         let dir = Path::new(&config.dir).join(&config.appenddirname);
         AofPaths {
             manifest: dir.join(format!("{}.manifest", config.appendfilename)),
-            log_name: format!("{}.1.incr.aof", config.appendfilename),
+            base_name: config.appendfilename.clone(),
             dir,
         }
     }
 
-    pub fn log(&self) -> PathBuf {
-        self.dir.join(&self.log_name)
+    fn log_name(&self, seq: u64) -> String {
+        format!("{}.{seq}.incr.aof", self.base_name)
     }
 }
 
@@ -58,8 +58,30 @@ impl AofPaths {
 #[derive(Debug)]
 pub struct LoadError(pub String);
 
+fn manifest_text(log_name: &str, seq: u64) -> String {
+    format!("file {log_name} seq {seq} type i\n")
+}
+
+/// Reads `file <name> seq <n> type i`, the one entry our manifests hold.
+fn parse_manifest(text: &str) -> Option<(String, u64)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.as_slice() {
+        ["file", name, "seq", seq, "type", "i"] if !name.contains('/') => {
+            Some((name.to_string(), seq.parse().ok()?))
+        }
+        _ => None,
+    }
+}
+
 /// Opens the log (creating it if there is none), replays it into `engine`, and returns the
 /// open file positioned for appending.
+///
+/// A log that holds records is then copied to a fresh file, fsynced, and swapped in through
+/// the manifest before anything is served. The reason is Linux's fsync semantics: after a
+/// failed fsync (the previous run stopped on it) the page cache may still show writes that
+/// will never reach the disk, and this run just replayed them. Serving them, and logging new
+/// writes after them, could lose or tear the log at the next crash; the copy makes everything
+/// this run serves durable first. Its cost is one sequential copy of the log per start.
 pub async fn load<I: Io>(io: &I, engine: &Engine, config: &Config) -> Result<I::File, LoadError> {
     let paths = AofPaths::new(config);
     let fail = |what: &str, e: io::Error| LoadError(format!("{what}: {e}"));
@@ -81,36 +103,66 @@ pub async fn load<I: Io>(io: &I, engine: &Engine, config: &Config) -> Result<I::
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(fail("can't open the manifest", e)),
     };
-    match manifest {
-        None => create(io, &paths)
+    let Some(text) = manifest else {
+        return create(io, &paths, 1, &[])
             .await
-            .map_err(|e| fail("can't create the append-only file", e)),
-        Some(text) => {
-            let expected = manifest_text(&paths.log_name);
-            if text != expected {
-                return Err(LoadError(format!(
-                    "Bad manifest {}: expected a single incremental file entry",
-                    paths.manifest.display()
-                )));
-            }
-            replay_file(io, engine, config, &paths.log()).await
-        }
+            .map_err(|e| fail("can't create the append-only file", e));
+    };
+    let Some((name, seq)) = parse_manifest(&text) else {
+        return Err(LoadError(format!(
+            "Bad manifest {}: expected one incremental file entry",
+            paths.manifest.display()
+        )));
+    };
+    let path = paths.dir.join(&name);
+    let (file, good_end) = replay_file(io, engine, config, &path).await?;
+    if good_end <= MAGIC.len() as u64 {
+        return Ok(file);
     }
+    // Copy the good records to a new log and make it the current one.
+    let mut records = Vec::with_capacity(good_end as usize - MAGIC.len());
+    let mut offset = MAGIC.len() as u64;
+    while offset < good_end {
+        let chunk = file
+            .read_at(
+                offset,
+                (good_end - offset).min(LOAD_CHUNK_BYTES as u64) as usize,
+            )
+            .await
+            .map_err(|e| fail("can't read the append-only file", e))?;
+        if chunk.is_empty() {
+            return Err(LoadError(
+                "the append-only file shrank while it was copied".into(),
+            ));
+        }
+        offset += chunk.len() as u64;
+        records.extend_from_slice(&chunk);
+    }
+    drop(file);
+    let new_file = create(io, &paths, seq + 1, &records)
+        .await
+        .map_err(|e| fail("can't write the new append-only file", e))?;
+    if let Err(e) = io.remove(&path).await {
+        warn!(error = %e, path = %path.display(), "can't remove the previous append-only file");
+    }
+    Ok(new_file)
 }
 
-fn manifest_text(log_name: &str) -> String {
-    format!("file {log_name} seq 1 type i\n")
-}
-
-/// Creates an empty log and its manifest durably (file fsync, manifest via rename, dir fsync).
-async fn create<I: Io>(io: &I, paths: &AofPaths) -> io::Result<I::File> {
-    let log = io.open(&paths.log(), OpenOptions::CREATE_TRUNCATE).await?;
-    log.append(Bytes::from_static(MAGIC)).await?;
+/// Creates log number `seq` holding `records`, durably, and points the manifest at it (file
+/// fsync, manifest written to a temporary name, fsynced, renamed, directory fsynced), so a
+/// crash at any moment leaves the old log or the new one, both complete.
+async fn create<I: Io>(io: &I, paths: &AofPaths, seq: u64, records: &[u8]) -> io::Result<I::File> {
+    let name = paths.log_name(seq);
+    let path = paths.dir.join(&name);
+    let log = io.open(&path, OpenOptions::CREATE_TRUNCATE).await?;
+    let mut contents = MAGIC.to_vec();
+    contents.extend_from_slice(records);
+    log.append(Bytes::from(contents)).await?;
     log.sync().await?;
     let temp = paths.dir.join("temp-manifest");
     let manifest = io.open(&temp, OpenOptions::CREATE_TRUNCATE).await?;
     manifest
-        .append(Bytes::from(manifest_text(&paths.log_name)))
+        .append(Bytes::from(manifest_text(&name, seq)))
         .await?;
     manifest.sync().await?;
     drop(manifest);
@@ -118,7 +170,7 @@ async fn create<I: Io>(io: &I, paths: &AofPaths) -> io::Result<I::File> {
     if !planted_skip_dir_fsync() {
         io.sync_dir(&paths.dir).await?;
     }
-    info!(path = %paths.log().display(), "created the append-only file");
+    info!(path = %path.display(), bytes = records.len(), "append-only file ready");
     Ok(log)
 }
 
@@ -137,7 +189,7 @@ async fn replay_file<I: Io>(
     engine: &Engine,
     config: &Config,
     path: &Path,
-) -> Result<I::File, LoadError> {
+) -> Result<(I::File, u64), LoadError> {
     let file = io
         .open(path, OpenOptions::READ_WRITE_CREATE)
         .await
@@ -169,7 +221,7 @@ async fn replay_file<I: Io>(
                         .map_err(|e| LoadError(format!("can't fsync the append-only file: {e}")))?;
                 }
                 info!(path = %path.display(), records, bytes = good_end, "append-only file loaded");
-                return Ok(file);
+                return Ok((file, good_end));
             }
             Err(Damage::Corrupt(message)) if attempt < LOAD_ATTEMPTS => {
                 warn!(%message, attempt, "reading the append-only file again");

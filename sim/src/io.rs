@@ -99,7 +99,7 @@ impl Io for SimIo {
         F: Future<Output = ()> + Send + 'static,
     {
         self.sim.world().record("spawn", name.as_bytes());
-        self.sim.spawn_on(self.host, future);
+        self.sim.spawn_named(self.host, name, future);
     }
 
     async fn listen(&self, addr: &str) -> io::Result<SimListener> {

@@ -30,8 +30,14 @@ pub const EPOCH_UNIX_US: u64 = 1_767_225_600_000_000;
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
+/// Polls allowed at one virtual instant before the run is declared livelocked.
+const LIVELOCK_POLLS: u64 = 2_000_000;
+
 struct Task {
     host: HostId,
+    name: String,
+    /// One waker for the task's whole life, so timers can recognise duplicates.
+    waker: Option<Waker>,
     generation: u64,
     future: Option<BoxFuture>,
 }
@@ -80,10 +86,19 @@ pub struct World {
 
 impl World {
     /// Wakes `waker` at virtual time `at`.
+    /// Futures re-register on every poll; a task already due at that instant is not added
+    /// again, so timers cannot pile up (each task has one stable waker, see `Task`).
     pub fn wake_at(&mut self, at: Duration, waker: Waker) {
+        let at = at.max(self.now);
+        let duplicate = self
+            .timers
+            .range((at, 0)..=(at, u64::MAX))
+            .any(|(_, existing)| existing.will_wake(&waker));
+        if duplicate {
+            return;
+        }
         self.timer_seq += 1;
-        self.timers
-            .insert((at.max(self.now), self.timer_seq), waker);
+        self.timers.insert((at, self.timer_seq), waker);
     }
 
     /// A latency drawn from `min..=max`.
@@ -219,6 +234,16 @@ impl Sim {
 
     /// Runs `future` as a task of `host`.
     pub fn spawn_on(&self, host: HostId, future: impl Future<Output = ()> + Send + 'static) {
+        self.spawn_named(host, "task", future);
+    }
+
+    /// Runs `future` as a task of `host`, named for livelock reports.
+    pub fn spawn_named(
+        &self,
+        host: HostId,
+        name: &str,
+        future: impl Future<Output = ()> + Send + 'static,
+    ) {
         let generation = self.world().hosts[host].generation;
         let id = {
             let mut next = lock(&self.shared.next_task);
@@ -229,6 +254,8 @@ impl Sim {
             id,
             Task {
                 host,
+                waker: None,
+                name: name.to_string(),
                 generation,
                 future: Some(Box::pin(future)),
             },
@@ -239,15 +266,35 @@ impl Sim {
     }
 
     /// Runs tasks until `done()` holds, virtual time passes `limit`, or nothing can happen.
+    /// Panics (a failure of the run, reported with its seed) if tasks keep running without
+    /// virtual time ever advancing: a livelock.
     pub fn run(&self, limit: Duration, mut done: impl FnMut() -> bool) -> Stop {
+        let mut polls_at_this_time = 0u64;
+        let mut last_now = self.now();
         loop {
             if done() {
                 return Stop::Done;
             }
             if let Some(id) = self.next_ready() {
+                polls_at_this_time += 1;
+                if polls_at_this_time > LIVELOCK_POLLS {
+                    let name = lock(&self.shared.tasks)
+                        .get(&id)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default();
+                    panic!(
+                        "livelock: {LIVELOCK_POLLS} polls without virtual time advancing (last task polled: {name})"
+                    );
+                }
                 self.poll_task(id);
+                let now = self.now();
+                if now != last_now {
+                    last_now = now;
+                    polls_at_this_time = 0;
+                }
                 continue;
             }
+            polls_at_this_time = 0;
             // Nothing ready: jump to the next timer.
             let due = {
                 let mut world = self.world();
@@ -305,10 +352,18 @@ impl Sim {
             drop(future);
             return;
         }
-        let waker = Waker::from(Arc::new(TaskWaker {
-            id,
-            shared: self.shared.clone(),
-        }));
+        let waker = {
+            let mut tasks = lock(&self.shared.tasks);
+            let task = tasks.get_mut(&id).expect("task present");
+            task.waker
+                .get_or_insert_with(|| {
+                    Waker::from(Arc::new(TaskWaker {
+                        id,
+                        shared: self.shared.clone(),
+                    }))
+                })
+                .clone()
+        };
         if paused_until > now {
             lock(&self.shared.tasks)
                 .get_mut(&id)

@@ -141,6 +141,11 @@ impl Aof {
         self.failed.load(Ordering::Acquire)
     }
 
+    /// The end of everything appended so far.
+    pub fn appended(&self) -> u64 {
+        self.appended.load(Ordering::Acquire)
+    }
+
     pub fn durable(&self) -> u64 {
         self.durable.load(Ordering::Acquire)
     }

@@ -82,6 +82,13 @@ pub static SCENARIOS: &[Scenario] = &[
                 linearizability of every history, liveness after the faults stop",
         run: single_node::run,
     },
+    Scenario {
+        name: "single-node-aof",
+        about: "single-node with `appendonly yes`, `appendfsync always` on a faulty disk (lost \
+                unsynced writes, torn writes, EIO, ENOSPC, bit flips): every key's whole history, \
+                across crashes and restarts, must be linearizable (no acknowledged write lost)",
+        run: single_node::run_aof,
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Scenario> {

@@ -6,8 +6,14 @@
 //! network latency, drops, duplicates, reorders and resets; partitions between a client and the
 //! node; node pauses; wall-clock jumps; and node crash-restarts. There is no persistence yet, so
 //! a crash empties the node: the history is split into epochs at each crash and each epoch is
-//! checked from an empty state. When the AOF exists, the durability scenario replaces that
-//! reset with recovery.
+//! checked from an empty state.
+//!
+//! The `single-node-aof` variant runs the node with `appendonly yes` and `appendfsync always`
+//! on a disk that loses unsynced writes at a crash, tears writes, fails with EIO and ENOSPC
+//! and flips bits on read. There a crash must lose nothing acknowledged (and show nothing that
+//! was never acknowledged to have happened in an impossible order), so the whole history of
+//! each key, across every crash and restart, must be linearizable. A node that stops on a disk
+//! error is restarted by its supervisor, like a service manager would.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -75,33 +81,48 @@ struct Record {
     node_boot_errors: Vec<String>,
 }
 
-fn boot(sim: &Sim, node: HostId, record: Arc<Mutex<Record>>) {
+/// Whether the node keeps its data across crashes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Persistence {
+    None,
+    AofAlways,
+}
+
+/// Starts the node on `node`, and (like a service manager) starts it again whenever it stops
+/// by itself — after a disk error, say. A crash kills this task too; the nemesis boots anew.
+fn boot(sim: &Sim, node: HostId, persistence: Persistence, record: Arc<Mutex<Record>>) {
     let io = sim.io(node);
     let ip = sim.world().hosts[node].ip;
     sim.spawn_on(node, async move {
-        let config = Config {
-            bind: vec![format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3])],
-            port: NODE_PORT,
-            ..Config::default()
-        };
-        match Node::bind(
-            io,
-            config,
-            Host {
+        loop {
+            let mut config = Config {
+                bind: vec![format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3])],
+                port: NODE_PORT,
+                ..Config::default()
+            };
+            if persistence == Persistence::AofAlways {
+                config.dir = "data".into();
+                config.appendonly = true;
+                config.appendfsync = ferrite_engine::aof::Fsync::Always;
+            }
+            let host = Host {
                 used_memory: || 0,
                 process_id: 1,
-            },
-        )
-        .await
-        {
-            Ok(node) => {
-                node.run().await;
+            };
+            match Node::bind(io.clone(), config, host).await {
+                Ok(node) => {
+                    node.run().await;
+                }
+                Err(error) => {
+                    let mut r = record.lock().unwrap();
+                    // Disk faults can stop a start; a failure once they have stopped is a bug.
+                    if r.fault_end.is_some() {
+                        r.node_boot_errors.push(error.to_string());
+                        return;
+                    }
+                }
             }
-            Err(error) => record
-                .lock()
-                .unwrap()
-                .node_boot_errors
-                .push(error.to_string()),
+            io.sleep(Duration::from_millis(100)).await;
         }
     });
 }
@@ -219,10 +240,12 @@ async fn client(
     finished.fetch_add(1, Ordering::SeqCst);
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn nemesis(
     sim: Sim,
     io: SimIo,
     node: HostId,
+    persistence: Persistence,
     clients: Vec<HostId>,
     plan_seed: u64,
     plan: Arc<Plan>,
@@ -239,7 +262,7 @@ async fn nemesis(
                 record.lock().unwrap().crash_times.push(io.monotonic());
                 io.sleep(Duration::from_millis(rng.range(10, 300))).await;
                 sim.restart(node);
-                boot(&sim, node, record.clone());
+                boot(&sim, node, persistence, record.clone());
             }
             2 if plan.partitions => {
                 let victim = clients[rng.below(clients.len() as u64) as usize];
@@ -276,14 +299,29 @@ async fn nemesis(
 }
 
 pub fn run(seed: u64, options: &RunOptions) -> Outcome {
+    run_with(seed, options, Persistence::None, "single-node")
+}
+
+pub fn run_aof(seed: u64, options: &RunOptions) -> Outcome {
+    run_with(seed, options, Persistence::AofAlways, "single-node-aof")
+}
+
+fn run_with(
+    seed: u64,
+    options: &RunOptions,
+    persistence: Persistence,
+    name: &'static str,
+) -> Outcome {
     crate::scenario::plant(&options.planted);
     let mut rng = Rng::new(seed ^ 0x51_6E_61_64_65);
     let plan = Arc::new(Plan::draw(&mut rng));
     let mut faults = Faults::swarm(&mut rng);
-    // This scenario has no disk in use; disk faults are for the persistence scenarios.
-    faults.disk_eio = 0.0;
-    faults.disk_bitflip = 0.0;
-    faults.disk_capacity = u64::MAX;
+    if persistence == Persistence::None {
+        // No disk in use: disk faults are for the persistence variant.
+        faults.disk_eio = 0.0;
+        faults.disk_bitflip = 0.0;
+        faults.disk_capacity = u64::MAX;
+    }
     let sim = Sim::new(seed, faults, options.trace);
     let node = sim.add_host("node");
     let client_hosts: Vec<HostId> = (0..plan.clients)
@@ -301,7 +339,7 @@ pub fn run(seed: u64, options: &RunOptions) -> Outcome {
     }));
     let finished = Arc::new(AtomicUsize::new(0));
 
-    boot(&sim, node, record.clone());
+    boot(&sim, node, persistence, record.clone());
     for (id, &host) in client_hosts.iter().enumerate() {
         let io = sim.io(host);
         let client_seed = rng.next_u64();
@@ -325,6 +363,7 @@ pub fn run(seed: u64, options: &RunOptions) -> Outcome {
             sim.clone(),
             sim.io(control),
             node,
+            persistence,
             client_hosts.clone(),
             rng.next_u64(),
             plan.clone(),
@@ -340,12 +379,12 @@ pub fn run(seed: u64, options: &RunOptions) -> Outcome {
 
     let failure = match stop {
         Err(panic) => Some(format!("panic: {}", panic_message(&panic))),
-        Ok(stop) => check(&record.lock().unwrap(), stop, &plan),
+        Ok(stop) => check(&record.lock().unwrap(), stop, &plan, persistence),
     };
     let r = record.lock().unwrap();
     let mut world = sim.world();
     Outcome {
-        scenario: "single-node",
+        scenario: name,
         seed,
         trace_hash: world.trace.hash(),
         events: world.trace.events(),
@@ -361,7 +400,7 @@ pub fn run(seed: u64, options: &RunOptions) -> Outcome {
     }
 }
 
-fn check(record: &Record, stop: Stop, plan: &Plan) -> Option<String> {
+fn check(record: &Record, stop: Stop, plan: &Plan, persistence: Persistence) -> Option<String> {
     if let Some(error) = record.node_boot_errors.first() {
         return Some(format!("the node failed to start: {error}"));
     }
@@ -373,8 +412,13 @@ fn check(record: &Record, stop: Stop, plan: &Plan) -> Option<String> {
             "liveness: clients {behind:?} completed fewer than {OPS_AFTER_FAULTS} operations within {LIVENESS_WINDOW:?} after the faults stopped ({stop:?})"
         ));
     }
-    // Epoch boundaries: every crash empties the node (no persistence yet).
-    let mut bounds = record.crash_times.clone();
+    // Epoch boundaries: without persistence every crash empties the node; with the log
+    // nothing acknowledged may be lost, so the whole history is one epoch.
+    let mut bounds = if persistence == Persistence::None {
+        record.crash_times.clone()
+    } else {
+        Vec::new()
+    };
     bounds.sort();
     for key in 0..plan.keys {
         for epoch in 0..=bounds.len() {
