@@ -31,8 +31,10 @@ cargo test -q -p ferrite-sim --features planted-bugs --test planted
 
 echo "== simulator: a random batch of seeds, each run twice to check determinism"
 first_seed=$(( (RANDOM << 15 | RANDOM) * 1000 ))
-cargo run -q --release -p ferrite-sim -- swarm --scenario single-node \
-  --seeds "$first_seed..$((first_seed + ${SIM_SEEDS:-2000} - 1))" --check-determinism
+for scenario in single-node single-node-aof; do
+  cargo run -q --release -p ferrite-sim -- swarm --scenario "$scenario" \
+    --seeds "$first_seed..$((first_seed + ${SIM_SEEDS:-2000} - 1))" --check-determinism
+done
 
 echo "== Python tests (redis-py, redis-cli, differential against redis-server)"
 FERRITE_BIN="$PWD/target/debug/ferrite" python3 -m pytest tests/py -q

@@ -7,13 +7,14 @@ use ferrite_sim::scenario::{self, RunOptions};
 /// Seeds a planted bug gets before the test gives up on the simulator.
 const SEED_BUDGET: u64 = 100;
 
-fn first_failing_seed(bug: &str) -> Option<u64> {
-    let scenario = scenario::find("single-node").unwrap();
+fn first_failing_seed(scenario_name: &str, bug: &str) -> Option<u64> {
+    let found_scenario = scenario::find(scenario_name).expect("scenario exists");
     let options = RunOptions {
         trace: false,
         planted: vec![bug.to_string()],
     };
-    let found = (1..=SEED_BUDGET).find(|&seed| (scenario.run)(seed, &options).failure.is_some());
+    let found =
+        (1..=SEED_BUDGET).find(|&seed| (found_scenario.run)(seed, &options).failure.is_some());
     scenario::plant(&[]);
     found
 }
@@ -21,12 +22,22 @@ fn first_failing_seed(bug: &str) -> Option<u64> {
 #[test]
 fn planted_bugs_are_caught() {
     // One test, so the process-wide planted-bug switch is never shared between threads.
-    for bug in ["lost-write", "stale-get"] {
-        let seed = first_failing_seed(bug);
+    let cases = [
+        ("single-node", "lost-write"),
+        ("single-node", "stale-get"),
+        ("single-node-aof", "ack-before-fsync"),
+        ("single-node-aof", "skip-dir-fsync"),
+        ("single-node-aof", "replay-twice"),
+    ];
+    for (scenario_name, bug) in cases {
+        let seed = first_failing_seed(scenario_name, bug);
         assert!(
             seed.is_some(),
-            "planted bug {bug} went unnoticed for {SEED_BUDGET} seeds"
+            "planted bug {bug} went unnoticed for {SEED_BUDGET} seeds of {scenario_name}"
         );
-        println!("planted bug {bug}: first caught by seed {}", seed.unwrap());
+        println!(
+            "planted bug {bug}: first caught by seed {} of {scenario_name}",
+            seed.unwrap()
+        );
     }
 }

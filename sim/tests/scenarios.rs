@@ -34,6 +34,11 @@ fn single_node_fixed_seeds() {
 }
 
 #[test]
+fn single_node_aof_fixed_seeds() {
+    assert_seeds_pass_and_replay("single-node-aof", 1..41);
+}
+
+#[test]
 fn different_seeds_take_different_paths() {
     let scenario = scenario::find("single-node").unwrap();
     let hashes: std::collections::BTreeSet<u64> = (1..11)
