@@ -24,6 +24,11 @@ pub struct ClientHandle {
     /// Bytes waiting in the query buffer, as last seen by the driver.
     pub query_buffer_bytes: AtomicU64,
     killed: AtomicBool,
+    /// The reply of a blocking command served on this client's behalf by another client's
+    /// write, waiting for this client's connection to write it.
+    pending_reply: Mutex<Option<Vec<u8>>>,
+    /// A key this client WATCHes was touched: its next EXEC fails.
+    dirty_cas: AtomicBool,
     /// Woken when the driver must look at this client (killed, and later pushes).
     pub waker: AtomicWaker,
 }
@@ -50,6 +55,8 @@ impl ClientHandle {
             no_evict: AtomicBool::new(false),
             query_buffer_bytes: AtomicU64::new(0),
             killed: AtomicBool::new(false),
+            dirty_cas: AtomicBool::new(false),
+            pending_reply: Mutex::new(None),
             waker: AtomicWaker::new(),
         }
     }
@@ -58,6 +65,35 @@ impl ClientHandle {
     pub fn kill(&self) {
         self.killed.store(true, Ordering::Release);
         self.waker.wake();
+    }
+
+    /// Hands a served blocking command's reply to this client's connection and wakes it.
+    pub fn deliver(&self, reply: Vec<u8>) {
+        *self.pending_reply.lock().unwrap_or_else(|p| p.into_inner()) = Some(reply);
+        self.waker.wake();
+    }
+
+    pub fn has_reply(&self) -> bool {
+        self.pending_reply
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    pub fn take_reply(&self) -> Option<Vec<u8>> {
+        self.pending_reply
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
+    pub fn set_dirty_cas(&self) {
+        self.dirty_cas.store(true, Ordering::Release);
+    }
+
+    /// Reads and clears the dirty-CAS flag.
+    pub fn take_dirty_cas(&self) -> bool {
+        self.dirty_cas.swap(false, Ordering::AcqRel)
     }
 
     pub fn is_killed(&self) -> bool {

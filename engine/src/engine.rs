@@ -80,6 +80,8 @@ pub struct Engine {
     /// SplitMix64 state for the engine's randomness (RANDOMKEY, SPOP, ...), seeded from the
     /// I/O environment so a seeded simulation replays the same choices.
     rng_state: AtomicU64,
+    /// Clients blocked on keys.
+    pub blocking: crate::blocking::Blocking,
     /// Fired when shutdown is requested.
     pub shutdown_signal: Signal,
 }
@@ -122,6 +124,7 @@ impl Engine {
             shutdown: Mutex::new(None),
             rng_state: AtomicU64::new(seed ^ 0x243F_6A88_85A3_08D3),
             shutdown_signal: Signal::default(),
+            blocking: Default::default(),
         }
     }
 

@@ -30,6 +30,61 @@ pub struct Client {
     pub authenticated: bool,
     /// Set by QUIT, protocol errors and self-kill: close once the reply is written.
     pub close_after_reply: bool,
+    /// Commands queued since MULTI; `None` outside a transaction.
+    pub multi: Option<Multi>,
+    /// Keys this client WATCHes, as (database, key), and whether each existed when watched.
+    pub watched: Vec<(usize, Vec<u8>)>,
+    pub watched_existed: Vec<bool>,
+    /// True while EXEC runs the queued commands (blocking commands then do not block).
+    pub in_exec: bool,
+    /// Set when this is a blocked client's command being re-run on its behalf after a write:
+    /// the key that became ready. Blocking handlers then take from that key first, and reply
+    /// nothing (stay blocked) if there is still nothing to take.
+    pub serving: Option<Vec<u8>>,
+    /// Set by a blocking handler that found nothing: the session registers the wait.
+    pub block_request: Option<crate::blocking::BlockRequest>,
+}
+
+/// A transaction being queued.
+#[derive(Debug, Default)]
+pub struct Multi {
+    pub queued: Vec<(&'static Command, Vec<Bytes>)>,
+    /// A command failed to queue (unknown, wrong arity, not authenticated): EXEC aborts.
+    pub aborted: bool,
+}
+
+impl Client {
+    /// The stand-in client under which a blocked client's command is re-run (see `blocking`).
+    pub fn serving(handle: Arc<ClientHandle>, db: usize, ready_key: Vec<u8>) -> Client {
+        Client {
+            handle,
+            db,
+            authenticated: true,
+            close_after_reply: false,
+            multi: None,
+            watched: Vec::new(),
+            watched_existed: Vec::new(),
+            in_exec: false,
+            serving: Some(ready_key),
+            block_request: None,
+        }
+    }
+
+    /// Drops the transaction and every WATCH (EXEC, DISCARD, RESET, disconnect).
+    pub fn end_transaction(&mut self, engine: &Engine) {
+        self.multi = None;
+        self.unwatch_all(engine);
+    }
+
+    pub fn unwatch_all(&mut self, engine: &Engine) {
+        engine
+            .keyspace
+            .watches
+            .unwatch(self.handle.id, &self.watched);
+        self.watched.clear();
+        self.watched_existed.clear();
+        self.handle.take_dirty_cas();
+    }
 }
 
 /// What the driver should do after [`Session::process_one`].
@@ -41,6 +96,10 @@ pub enum Step {
     Continue,
     /// Write the output, then close the connection.
     Close,
+    /// The client is blocked (BLPOP...): write the output, then wait for
+    /// [`Session::poll_blocked`] to say it is unblocked (woken by its `ClientHandle`, or at the
+    /// deadline [`Session::block_deadline_ms`]).
+    Blocked,
 }
 
 /// What a handler works with.
@@ -66,6 +125,22 @@ impl<'a, 'k> Ctx<'a, 'k> {
         self.locked.db(index, now_ms)
     }
 
+    /// Blocks the client on `keys` until one of them can serve it or `deadline_ms` (absolute
+    /// Unix ms; `None` = forever) passes. The handler must write no reply.
+    pub fn block(&mut self, keys: Vec<Vec<u8>>, deadline_ms: Option<u64>) {
+        debug_assert!(
+            self.client.serving.is_none() && !self.client.in_exec,
+            "cannot block here"
+        );
+        self.client.block_request = Some(crate::blocking::BlockRequest { keys, deadline_ms });
+    }
+
+    /// True when a blocking command must not block: inside EXEC, or when re-run on a blocked
+    /// client's behalf.
+    pub fn cannot_block(&self) -> bool {
+        self.client.in_exec || self.client.serving.is_some()
+    }
+
     /// Makes every shard locked, for commands that see the whole keyspace. Only valid when
     /// the command holds no lock yet (keyless commands) or already holds all of them.
     pub fn lock_all(&mut self) -> &mut Locked<'k> {
@@ -82,6 +157,8 @@ impl<'a, 'k> Ctx<'a, 'k> {
 
 pub struct Session {
     parser: RequestParser,
+    /// While blocked: the deadline (absolute Unix ms; `None` = none).
+    blocked: Option<Option<u64>>,
     /// For the `stale-get` planted bug: the value each key had before this client's last SET.
     #[cfg(feature = "planted-bugs")]
     stale: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>>,
@@ -102,7 +179,14 @@ impl Session {
                 db: 0,
                 authenticated,
                 close_after_reply: false,
+                multi: None,
+                watched: Vec::new(),
+                watched_existed: Vec::new(),
+                in_exec: false,
+                serving: None,
+                block_request: None,
             },
+            blocked: None,
         }
     }
 
@@ -114,6 +198,9 @@ impl Session {
     pub fn process_one(&mut self, engine: &Engine, input: &mut BytesMut, now: Now) -> Step {
         if self.client.close_after_reply || self.client.handle.is_killed() {
             return Step::Close;
+        }
+        if self.blocked.is_some() {
+            return Step::Blocked;
         }
         let limits = Limits {
             bulk_len_max: engine.proto_max_bulk_len.load(Ordering::Relaxed),
@@ -130,6 +217,8 @@ impl Session {
                 self.execute(engine, &args, now);
                 if self.client.close_after_reply || self.client.handle.is_killed() {
                     Step::Close
+                } else if self.blocked.is_some() {
+                    Step::Blocked
                 } else {
                     Step::Continue
                 }
@@ -154,18 +243,31 @@ impl Session {
             .handle
             .last_interaction_mono_us
             .store(now.mono_us, Ordering::Relaxed);
-        if let Some(command) = resolve(args, &mut self.out) {
-            self.client
-                .handle
-                .last_command
-                .store(command.id, Ordering::Relaxed);
-            if engine.auth_required.load(Ordering::Relaxed)
-                && !self.client.authenticated
-                && !command.has(flag::NO_AUTH)
-            {
-                self.out.error("NOAUTH Authentication required.");
-            } else {
-                self.call(engine, command, args, now);
+        match resolve(args) {
+            Err(error) => self.reject(engine, args, &error),
+            Ok(command) => {
+                self.client
+                    .handle
+                    .last_command
+                    .store(command.id, Ordering::Relaxed);
+                if engine.auth_required.load(Ordering::Relaxed)
+                    && !self.client.authenticated
+                    && !command.has(flag::NO_AUTH)
+                {
+                    self.reject(engine, args, b"NOAUTH Authentication required.");
+                } else if self.client.multi.is_some() && !runs_inside_multi(command) {
+                    self.queue(command, args);
+                } else {
+                    self.call(engine, command, args, now);
+                }
+            }
+        }
+        // Writes may have made keys ready for blocked clients (including this one, if it just
+        // blocked and a write slipped in before it registered).
+        if engine.keyspace.ready.any() {
+            engine.blocking.serve(engine, now);
+            if self.blocked.is_some() {
+                self.poll_blocked(engine, now);
             }
         }
         engine
@@ -186,7 +288,93 @@ impl Session {
             .store(if self.out.resp3() { 3 } else { 2 }, Ordering::Relaxed);
     }
 
-    fn call(&mut self, engine: &Engine, command: &Command, args: &[Bytes], now: Now) {
+    /// Replies a refusal (unknown command, arity, authentication). Inside MULTI it dooms the
+    /// transaction; a refused EXEC itself discards it, with Redis's EXECABORT wording.
+    fn reject(&mut self, engine: &Engine, args: &[Bytes], error: &[u8]) {
+        if args[0].eq_ignore_ascii_case(b"exec") {
+            self.client.end_transaction(engine);
+            let reason = error.strip_prefix(b"ERR ").unwrap_or(error);
+            let mut text = b"EXECABORT Transaction discarded because of: ".to_vec();
+            text.extend_from_slice(reason);
+            self.out.error(text);
+        } else {
+            self.out.error(error);
+            self.flag_transaction();
+        }
+    }
+
+    /// A command was refused while a transaction is being queued: EXEC will abort.
+    fn flag_transaction(&mut self) {
+        if let Some(multi) = &mut self.client.multi {
+            multi.aborted = true;
+        }
+    }
+
+    fn queue(&mut self, command: &'static Command, args: &[Bytes]) {
+        if command.has(flag::NO_MULTI) {
+            self.out
+                .error("ERR Command not allowed inside a transaction");
+            self.flag_transaction();
+            return;
+        }
+        let multi = self
+            .client
+            .multi
+            .as_mut()
+            .expect("queue is called inside MULTI");
+        multi.queued.push((command, args.to_vec()));
+        self.out.simple("QUEUED");
+    }
+
+    /// Cleans up what the client left behind (its WATCHes, its wait); the driver calls it on
+    /// disconnect.
+    pub fn disconnect(&mut self, engine: &Engine) {
+        self.client.end_transaction(engine);
+        if self.blocked.take().is_some() {
+            engine.blocking.cancel(engine, self.id());
+        }
+    }
+
+    /// When the blocked client's wait ends if nothing serves it (absolute Unix ms).
+    pub fn block_deadline_ms(&self) -> Option<u64> {
+        self.blocked.flatten()
+    }
+
+    pub fn is_blocked(&self) -> bool {
+        self.blocked.is_some()
+    }
+
+    /// Checks a blocked client: served (its reply is appended), timed out (the timeout reply
+    /// is appended), or still waiting. Returns true while it stays blocked.
+    pub fn poll_blocked(&mut self, engine: &Engine, now: Now) -> bool {
+        let Some(deadline) = self.blocked else {
+            return false;
+        };
+        if let Some(reply) = self.client.handle.take_reply() {
+            self.out.raw(&reply);
+            self.blocked = None;
+            return false;
+        }
+        if deadline.is_some_and(|d| now.unix_ms() >= d) {
+            if engine.blocking.cancel(engine, self.id()).is_some() {
+                let reply = crate::blocking::timeout_reply(self.out.protocol);
+                self.out.raw(&reply);
+            } else {
+                // Served between the two checks: the reply is there now.
+                let reply = self
+                    .client
+                    .handle
+                    .take_reply()
+                    .expect("a served waiter has its reply");
+                self.out.raw(&reply);
+            }
+            self.blocked = None;
+            return false;
+        }
+        true
+    }
+
+    fn call(&mut self, engine: &Engine, command: &'static Command, args: &[Bytes], now: Now) {
         let handler = command
             .spec
             .handler
@@ -209,6 +397,14 @@ impl Session {
             locked,
         };
         handler(&mut ctx, args);
+        drop(ctx);
+        if let Some(request) = self.client.block_request.take() {
+            let protocol = self.out.protocol;
+            engine
+                .blocking
+                .register(engine, &self.client, protocol, command, args, &request);
+            self.blocked = Some(request.deadline_ms);
+        }
     }
 }
 
@@ -248,22 +444,25 @@ impl Session {
     }
 }
 
+/// The commands that run at once even inside MULTI, as in Redis.
+fn runs_inside_multi(command: &Command) -> bool {
+    matches!(
+        command.spec.name,
+        "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+    )
+}
+
 /// Looks the command (and subcommand) up and checks arity, writing Redis's error if that fails.
-fn resolve<'c>(args: &[Bytes], out: &mut Reply) -> Option<&'c Command> {
+fn resolve(args: &[Bytes]) -> Result<&'static Command, Vec<u8>> {
     let commands = Commands::get();
     let Some(mut command) = commands.lookup(&args[0]) else {
-        unknown_command(args, out);
-        return None;
+        return Err(unknown_command(args));
     };
     // A container called alone runs its own handler if it has one (COMMAND).
     let bare_container_call = args.len() == 1 && command.spec.handler.is_some();
     if !command.subcommands.is_empty() && !bare_container_call {
         if args.len() < 2 {
-            out.error(format!(
-                "ERR wrong number of arguments for '{}' command",
-                command.spec.name
-            ));
-            return None;
+            return Err(arity_error(command));
         }
         let sub = String::from_utf8_lossy(&args[1]).to_ascii_lowercase();
         match command.subcommands.get(sub.as_str()) {
@@ -274,22 +473,25 @@ fn resolve<'c>(args: &[Bytes], out: &mut Reply) -> Option<&'c Command> {
                 text.extend_from_slice(
                     format!("'. Try {} HELP.", command.spec.name.to_ascii_uppercase()).as_bytes(),
                 );
-                out.error(text);
-                return None;
+                return Err(text);
             }
         }
     }
     if !command.arity_ok(args.len()) {
-        out.error(format!(
-            "ERR wrong number of arguments for '{}' command",
-            command.spec.name
-        ));
-        return None;
+        return Err(arity_error(command));
     }
-    Some(command)
+    Ok(command)
 }
 
-fn unknown_command(args: &[Bytes], out: &mut Reply) {
+fn arity_error(command: &Command) -> Vec<u8> {
+    format!(
+        "ERR wrong number of arguments for '{}' command",
+        command.spec.name
+    )
+    .into_bytes()
+}
+
+fn unknown_command(args: &[Bytes]) -> Vec<u8> {
     const SHOWN_MAX: usize = 128;
     let mut shown = Vec::new();
     for arg in &args[1..] {
@@ -305,5 +507,5 @@ fn unknown_command(args: &[Bytes], out: &mut Reply) {
     text.extend_from_slice(&args[0][..args[0].len().min(SHOWN_MAX)]);
     text.extend_from_slice(b"', with args beginning with: ");
     text.extend_from_slice(&shown);
-    out.error(text);
+    text
 }

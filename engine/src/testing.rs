@@ -71,7 +71,7 @@ impl TestClient {
         let mut closed = false;
         loop {
             match self.session.process_one(self.engine, &mut buf, self.now) {
-                Step::NeedMore => break,
+                Step::NeedMore | Step::Blocked => break,
                 Step::Continue => {}
                 Step::Close => {
                     closed = true;
@@ -81,6 +81,16 @@ impl TestClient {
         }
         let out = self.session.out.buf.split();
         (String::from_utf8_lossy(&out).into_owned(), closed)
+    }
+
+    /// For a blocked client: collects its reply if it was served or its deadline passed
+    /// (`None` while it still waits).
+    pub fn poll_blocked(&mut self) -> Option<String> {
+        if self.session.poll_blocked(self.engine, self.now) {
+            return None;
+        }
+        let out = self.session.out.buf.split();
+        Some(String::from_utf8_lossy(&out).into_owned())
     }
 
     /// Moves this client's clock forward.

@@ -44,6 +44,7 @@ pub async fn serve<I: Io>(
         debug!(id = handle.id, %error, "connection error");
     }
     let _ = stream.shutdown().await;
+    session.disconnect(&engine);
     engine.unregister_client(handle.id);
     debug!(id = handle.id, "client disconnected");
 }
@@ -57,11 +58,15 @@ async fn drive<I: Io>(
 ) -> std::io::Result<()> {
     let mut input = BytesMut::with_capacity(16 * 1024);
     loop {
-        // Run every complete command in the buffer, flushing as the output grows.
+        // Run every complete command in the buffer, flushing as the output grows. A blocked
+        // client (BLPOP...) runs nothing until it is served, times out, or is unblocked.
         let clock = now(io);
+        if session.is_blocked() {
+            session.poll_blocked(engine, clock);
+        }
         loop {
             match session.process_one(engine, &mut input, clock) {
-                Step::NeedMore => break,
+                Step::NeedMore | Step::Blocked => break,
                 Step::Continue => {
                     if session.out.buf.len() >= FLUSH_BYTES {
                         flush(engine, session, stream).await?;
@@ -85,17 +90,34 @@ async fn drive<I: Io>(
             );
             return Ok(());
         }
-        let killed = std::future::poll_fn(|cx| {
+        let blocked = session.is_blocked();
+        // Woken by CLIENT KILL, shutdown, or (when blocked) a reply served on our behalf.
+        let woken = std::future::poll_fn(|cx| {
             handle.waker.register(cx.waker());
-            if handle.is_killed() {
+            if handle.is_killed() || (blocked && handle.has_reply()) {
                 Poll::Ready(())
             } else {
                 Poll::Pending
             }
         });
-        let read = match select(boxed(stream.read(&mut input)), boxed(killed)).await {
+        let deadline = async {
+            match session.block_deadline_ms() {
+                Some(deadline_ms) if blocked => {
+                    let wait_ms = deadline_ms.saturating_sub(now(io).unix_ms());
+                    io.sleep(std::time::Duration::from_millis(wait_ms)).await;
+                }
+                _ => std::future::pending::<()>().await,
+            }
+        };
+        let wake_or_deadline = select(boxed(woken), boxed(deadline));
+        let read = match select(boxed(stream.read(&mut input)), wake_or_deadline).await {
             Either::Left((read, _)) => read?,
-            Either::Right(_) => return Ok(()),
+            Either::Right(_) => {
+                if handle.is_killed() {
+                    return Ok(());
+                }
+                continue;
+            }
         };
         if read == 0 {
             return Ok(());

@@ -345,17 +345,19 @@ impl Disk {
                     offset,
                     data: bytes,
                 } = &node.pending[kept]
-                    && !bytes.is_empty() && rng.chance(0.5) {
-                        let torn = rng.below(bytes.len() as u64) as usize;
-                        apply_op(
-                            &mut data,
-                            &FileOp::Write {
-                                offset: *offset,
-                                data: bytes[..torn].to_vec(),
-                            },
-                        );
-                        counts.bump("disk-torn-write");
-                    }
+                    && !bytes.is_empty()
+                    && rng.chance(0.5)
+                {
+                    let torn = rng.below(bytes.len() as u64) as usize;
+                    apply_op(
+                        &mut data,
+                        &FileOp::Write {
+                            offset: *offset,
+                            data: bytes[..torn].to_vec(),
+                        },
+                    );
+                    counts.bump("disk-torn-write");
+                }
             }
             node.data = data.clone();
             node.durable = data;

@@ -631,6 +631,20 @@ COMMAND_SEQUENCES = {
         C("CLIENT", "SETNAME", "x"), C("SELECT", 1), C("SET", "k", "in1"), C("RESET"),
         C("CLIENT", "GETNAME"), C("GET", "k"), C("RESET", "x"),
     ],
+    "multi-exec": [
+        C("MULTI"), C("MULTI"), C("SET", "a", 1), C("INCR", "a"), C("LPUSH", "a", "x"), C("GET", "a"),
+        C("EXEC"), C("EXEC"), C("DISCARD"), C("MULTI"), C("PING"), C("DISCARD"), C("GET", "a"),
+        C("MULTI"), C("SET", "b"), C("NOSUCHCMD"), C("SET", "b", 1), C("EXEC"), C("GET", "b"),
+        C("MULTI"), C("WATCH", "a"), C("SELECT", 3), C("SET", "a", "in3"), C("EXEC"), C("GET", "a"),
+        C("SELECT", 0), C("MULTI"), C("EXEC"), C("WATCH", "a", "b"), C("UNWATCH"), C("WATCH"),
+        C("MULTI", "x"), C("EXEC", "x"), C("MULTI"), C("RESET"), C("EXEC"),
+    ],
+    "watch": [
+        C("SET", "k", 1), C("WATCH", "k"), C("SET", "k", 2), C("MULTI"), C("INCR", "k"), C("EXEC"),
+        C("GET", "k"), C("WATCH", "k"), C("MULTI"), C("INCR", "k"), C("EXEC"), C("WATCH", "missing"),
+        C("MULTI"), C("PING"), C("EXEC"), C("WATCH", "k"), C("FLUSHDB"), C("MULTI"), C("PING"), C("EXEC"),
+        C("SET", "e", 1, "PX", 50), C("WATCH", "e"), SLEEP(0.15), C("MULTI"), C("PING"), C("EXEC"),
+    ],
     "hello-errors": [
         C("HELLO", 4), C("HELLO", "abc"), C("HELLO", 1), C("HELLO", 3, "FOO"), C("HELLO", 3, "AUTH", "default"),
         C("HELLO", 3, "SETNAME", "a b"), C("HELLO", 2, "FOO"), C("HELLO", "-1"), C("PING"),

@@ -110,7 +110,7 @@ fn command_table_matches_redis() {
         }
     }
     assert!(
-        compared + 2 >= ours.len(),
+        compared + 2 + 9 >= ours.len(), // + the 9 hash field-TTL commands of Redis 7.4
         "only {compared} of {} commands found in redis-server",
         ours.len()
     );

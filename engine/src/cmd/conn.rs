@@ -48,6 +48,7 @@ pub fn quit(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
 /// RESET: back to a fresh connection's state (database 0, RESP2, no name, and
 /// unauthenticated when a password is required).
 pub fn reset(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
+    ctx.client.end_transaction(ctx.engine);
     ctx.client.db = 0;
     ctx.out.protocol = Protocol::Resp2;
     ctx.client
@@ -394,6 +395,38 @@ fn kill(ctx: &mut Ctx<'_, '_>, target: &crate::client::ClientHandle) {
     }
 }
 
+/// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+pub fn client_unblock(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
+    let Some(id) = crate::cmd::int_arg(ctx, &args[2]) else {
+        return;
+    };
+    let as_error = match args.get(3) {
+        None => false,
+        Some(reason) if eq_ignore_case(reason, "timeout") && args.len() == 4 => false,
+        Some(reason) if eq_ignore_case(reason, "error") && args.len() == 4 => true,
+        Some(_) => {
+            return ctx
+                .out
+                .error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        }
+    };
+    let Ok(id) = u64::try_from(id) else {
+        return ctx.out.int(0);
+    };
+    match ctx.engine.blocking.cancel(ctx.engine, id) {
+        Some((handle, protocol)) => {
+            let reply = if as_error {
+                b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n".to_vec()
+            } else {
+                crate::blocking::timeout_reply(protocol)
+            };
+            handle.deliver(reply);
+            ctx.out.int(1);
+        }
+        None => ctx.out.int(0),
+    }
+}
+
 /// CLIENT HELP
 pub fn client_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     reply_help(
@@ -419,6 +452,8 @@ pub fn client_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             "    Record the client library's name or version.",
             "SETNAME <name>",
             "    Name this connection.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock a client blocked in a blocking command, as if it timed out or with an error.",
         ],
     );
 }

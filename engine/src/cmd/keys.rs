@@ -178,7 +178,7 @@ pub fn keys(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 /// Parses a SCAN cursor as Redis's `parseScanCursorOrReply` does with `strtoul`: the text up to
 /// the first NUL, no leading blank, an optional sign, decimal digits; a negative number wraps
 /// around, more than 64 bits is an error, and the empty string is 0.
-fn parse_cursor(arg: &[u8]) -> Option<u64> {
+pub(crate) fn parse_cursor(arg: &[u8]) -> Option<u64> {
     let text = arg
         .iter()
         .position(|&b| b == 0)

@@ -7,12 +7,15 @@
 pub mod conn;
 pub mod expire;
 pub mod keys;
+pub mod multi;
 pub mod server;
 pub mod t_bitmap;
 pub mod t_hash;
 pub mod t_hll;
 pub mod t_list;
 pub mod t_set;
+pub mod t_set_ops;
+pub mod t_set_random;
 pub mod t_string;
 pub mod t_string_lcs;
 pub mod t_zset;

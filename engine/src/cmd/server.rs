@@ -39,12 +39,30 @@ fn flush_mode_ok(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) -> bool {
     }
 }
 
+/// Touches, for WATCH, the watched keys of each database in `dbs` that exist in any database
+/// of `exists_in`: what FLUSHDB, FLUSHALL and SWAPDB change, as Redis counts it.
+fn touch_watched(ctx: &mut Ctx<'_, '_>, dbs: &[usize], exists_in: &[usize]) {
+    let watches = &ctx.engine.keyspace.watches;
+    if watches.is_empty() {
+        return;
+    }
+    ctx.lock_all();
+    for &db in dbs {
+        for key in watches.keys_of(db) {
+            if exists_in.iter().any(|&d| ctx.db_at(d).peek(&key).is_some()) {
+                watches.touch(db, &key);
+            }
+        }
+    }
+}
+
 /// FLUSHDB [ASYNC|SYNC]
 pub fn flushdb(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     if !flush_mode_ok(ctx, args) {
         return;
     }
     let db = ctx.client.db;
+    touch_watched(ctx, &[db], &[db]);
     let mut removed = 0;
     for part in ctx.lock_all().db_shards(db) {
         removed += part.map.len();
@@ -63,6 +81,10 @@ pub fn flushdb(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 pub fn flushall(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     if !flush_mode_ok(ctx, args) {
         return;
+    }
+    let all: Vec<usize> = (0..ctx.engine.keyspace.databases()).collect();
+    for &db in &all {
+        touch_watched(ctx, &[db], &[db]);
     }
     let mut removed = 0;
     for (_, shard) in ctx.lock_all().shards() {
@@ -94,8 +116,10 @@ pub fn swapdb(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         return ctx.out.error(crate::cmd::DB_OUT_OF_RANGE);
     }
     if a != b {
+        let (a, b) = (a as usize, b as usize);
+        touch_watched(ctx, &[a, b], &[a, b]);
         for (_, shard) in ctx.lock_all().shards() {
-            shard.dbs.swap(a as usize, b as usize);
+            shard.dbs.swap(a, b);
         }
         ctx.engine
             .keyspace
@@ -212,9 +236,10 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
         ),
         "clients" => write!(
             text,
-            "# Clients\r\nconnected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:0\r\n",
+            "# Clients\r\nconnected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:{}\r\n",
             engine.connected_clients(),
             config.maxclients,
+            engine.blocking.count(),
         ),
         "memory" => {
             let used = (engine.used_memory)();

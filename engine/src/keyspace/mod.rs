@@ -17,6 +17,7 @@
 //! environment's randomness, so a seeded run iterates and shards identically every time.
 
 pub mod value;
+pub mod watch;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,6 +28,7 @@ use indexmap::IndexMap;
 use smallvec::SmallVec;
 
 pub use value::{Entry, Value};
+pub use watch::Watches;
 
 pub type KeyMap = IndexMap<Box<[u8]>, Entry, RandomState>;
 
@@ -81,6 +83,10 @@ pub struct Keyspace {
     value_hasher: RandomState,
     databases: usize,
     pub stats: KeyspaceStats,
+    /// Who WATCHes which keys.
+    pub watches: Watches,
+    /// Written keys that blocked clients wait on.
+    pub ready: crate::blocking::ReadyKeys,
 }
 
 impl Keyspace {
@@ -110,6 +116,8 @@ impl Keyspace {
             value_hasher,
             databases,
             stats: KeyspaceStats::default(),
+            watches: Watches::default(),
+            ready: Default::default(),
         }
     }
 
@@ -175,7 +183,7 @@ impl Keyspace {
     pub fn expire_shard(&self, shard: usize, now_ms: u64, budget: usize) -> (usize, bool) {
         let mut guard = self.lock_shard(shard);
         let mut removed = 0;
-        for db in guard.dbs.iter_mut() {
+        for (index, db) in guard.dbs.iter_mut().enumerate() {
             while removed < budget {
                 let Some((deadline, _)) = db.expires.first() else {
                     break;
@@ -186,6 +194,7 @@ impl Keyspace {
                 let (_, key) = db.expires.pop_first().expect("first exists");
                 let entry = db.map.swap_remove(&key);
                 debug_assert!(entry.is_some(), "expires index names a missing key");
+                self.watches.touch_expired(index, &key);
                 removed += 1;
             }
         }
@@ -278,7 +287,7 @@ impl<'l, 'a> Db<'l, 'a> {
     /// Looks a key up, removing it first if it has expired. Does not count hits or misses
     /// and does not touch the access time.
     pub fn entry_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let now_ms = self.now_ms;
+        let (now_ms, db) = (self.now_ms, self.db);
         let keyspace: &'a Keyspace = self.locked.keyspace;
         let expired_keys = &keyspace.stats.expired_keys;
         let part = self.part(key);
@@ -286,6 +295,7 @@ impl<'l, 'a> Db<'l, 'a> {
         let expire_ms = part.map[index].expire_ms;
         if expire_ms != 0 && expire_ms < now_ms {
             part.remove(key);
+            keyspace.watches.touch_expired(db, key);
             expired_keys.fetch_add(1, Ordering::Relaxed);
             return None;
         }
@@ -310,9 +320,26 @@ impl<'l, 'a> Db<'l, 'a> {
         }
     }
 
-    /// Looks a key up for a write command: refreshes its access time, counts nothing.
+    /// Marks `key` as modified for WATCH.
+    fn touch(&self, key: &[u8]) {
+        let keyspace = self.locked.keyspace;
+        keyspace.watches.touch(self.db, key);
+        keyspace.ready.signal(self.db, key);
+    }
+
+    /// Looks a key up without removing it if expired and without touching anything (WATCH
+    /// uses it to note whether a key exists). `None` for missing or logically expired keys.
+    pub fn peek(&mut self, key: &[u8]) -> Option<&Entry> {
+        let now_ms = self.now_ms;
+        let entry = self.part(key).map.get(key)?;
+        (entry.expire_ms == 0 || entry.expire_ms >= now_ms).then_some(entry)
+    }
+
+    /// Looks a key up for a write command: refreshes its access time, counts nothing. The key
+    /// counts as modified for WATCH (see `watch.rs`).
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let access_s = (self.now_ms / 1000) as u32;
+        self.touch(key);
         let entry = self.entry_mut(key)?;
         entry.access_s = access_s;
         Some(entry)
@@ -325,6 +352,7 @@ impl<'l, 'a> Db<'l, 'a> {
     /// Sets `key` to `value` with the given expiry (0 = none), replacing any old value and TTL.
     pub fn set(&mut self, key: &[u8], value: Value, expire_ms: u64) {
         let access_s = (self.now_ms / 1000) as u32;
+        self.touch(key);
         let part = self.part(key);
         let entry = Entry {
             value,
@@ -362,14 +390,17 @@ impl<'l, 'a> Db<'l, 'a> {
     /// Removes a key. Returns the old entry if the key existed (and had not expired).
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         self.entry_mut(key)?;
+        self.touch(key);
         self.part(key).remove(key)
     }
 
     /// Changes the TTL of an existing key (0 = persist). Returns false if the key is missing.
     pub fn set_expire(&mut self, key: &[u8], expire_ms: u64) -> bool {
-        let Some(entry) = self.entry_mut(key) else {
+        if self.entry_mut(key).is_none() {
             return false;
-        };
+        }
+        self.touch(key);
+        let entry = self.entry_mut(key).expect("present just above");
         let old = entry.expire_ms;
         if old == expire_ms {
             return true;

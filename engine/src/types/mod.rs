@@ -6,4 +6,5 @@ pub mod hash;
 pub mod hll;
 pub mod list;
 pub mod set;
+pub mod set_table;
 pub mod zset;

@@ -14,6 +14,7 @@ mod list;
 mod server;
 mod set;
 mod string;
+mod transactions;
 mod zset;
 
 use super::Spec;
@@ -29,6 +30,7 @@ pub static FAMILIES: &[&[Spec]] = &[
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    transactions::COMMANDS,
     bitmap::COMMANDS,
     hyperloglog::COMMANDS,
 ];
