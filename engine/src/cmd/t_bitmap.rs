@@ -562,3 +562,8 @@ pub fn bitfield(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 pub fn bitfield_ro(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     bitfield_generic(ctx, args, true);
 }
+
+#[cfg(test)]
+pub(crate) mod tests;
+#[cfg(test)]
+mod vectors;

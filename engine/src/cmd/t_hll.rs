@@ -221,3 +221,8 @@ pub fn pfselftest(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         Err(text) => ctx.out.error(text),
     }
 }
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod vectors;
