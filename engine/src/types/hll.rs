@@ -87,9 +87,11 @@ pub enum Encoding {
 // Header
 // ---------------------------------------------------------------------------------------------
 
-/// A new, empty HLL: sparse, every register zero (one XZERO opcode), cached count 0.
+/// A new, empty HLL: sparse, every register zero (one XZERO opcode), cached count 0. Room is
+/// reserved for the first update (an XZERO split into XZERO VAL XZERO), which nearly every new
+/// HLL gets at once.
 pub fn new_sparse() -> Vec<u8> {
-    let mut hll = Vec::with_capacity(HDR_SIZE + 2);
+    let mut hll = Vec::with_capacity(HDR_SIZE + 5);
     hll.extend_from_slice(MAGIC);
     hll.push(ENCODING_SPARSE);
     hll.extend_from_slice(&[0; 11]);
