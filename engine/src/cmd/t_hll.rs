@@ -111,6 +111,8 @@ pub fn pfcount(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     };
     hll::store_count(hll, card);
     out.int(card as i64);
+    // Caching the count changed the value: a write as far as WATCH is concerned, as in Redis.
+    db.lookup_write(&args[1]);
     add_dirty(ctx, 1);
 }
 

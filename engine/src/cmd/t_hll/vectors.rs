@@ -458,3 +458,30 @@ fn crafted_dense_registers() {
         ],
     );
 }
+
+#[rustfmt::skip]
+#[test]
+fn watch_sees_count_caching() {
+    let mut t = client();
+    expect(
+        &mut t,
+        &[
+            (&[b"pfadd", b"h", b"a", b"b"], b":1\r\n", 3, 0, 0),
+            (&[b"watch", b"h"], b"+OK\r\n", 0, 0, 0),
+            (&[b"pfcount", b"h"], b":2\r\n", 1, 1, 0),
+            (&[b"multi"], b"+OK\r\n", 0, 0, 0),
+            (&[b"ping"], b"+QUEUED\r\n", 0, 0, 0),
+            (&[b"exec"], b"*-1\r\n", 0, 0, 0),
+            (&[b"watch", b"h"], b"+OK\r\n", 0, 0, 0),
+            (&[b"pfcount", b"h"], b":2\r\n", 0, 1, 0),
+            (&[b"multi"], b"+OK\r\n", 0, 0, 0),
+            (&[b"pfadd", b"h", b"c"], b"+QUEUED\r\n", 0, 0, 0),
+            (&[b"pfcount", b"h", b"h"], b"+QUEUED\r\n", 0, 0, 0),
+            (&[b"exec"], b"*2\r\n:1\r\n:3\r\n", 1, 2, 0),
+            (&[b"watch", b"h"], b"+OK\r\n", 0, 0, 0),
+            (&[b"pfadd", b"h", b"d"], b":1\r\n", 1, 0, 0),
+            (&[b"multi"], b"+OK\r\n", 0, 0, 0),
+            (&[b"exec"], b"*-1\r\n", 0, 0, 0),
+        ],
+    );
+}
