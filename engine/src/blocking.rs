@@ -211,11 +211,7 @@ impl Blocking {
             ready.retain(|k| seen.insert(k.clone()));
             for (db, key) in ready {
                 let mut state = self.state();
-                loop {
-                    let Some(&id) = state.queues.get(&(db, key.clone())).and_then(|q| q.front())
-                    else {
-                        break;
-                    };
+                while let Some(&id) = state.queues.get(&(db, key.clone())).and_then(|q| q.front()) {
                     let waiter = state
                         .waiters
                         .get(&id)
@@ -225,9 +221,9 @@ impl Blocking {
                     // never end).
                     let signalled_before = engine.keyspace.ready.len();
                     match attempt(engine, waiter, &key, now) {
-                        Some(reply) => {
+                        Some((reply, aof_seq)) => {
                             let waiter = self.remove(engine, &mut state, id).expect("present");
-                            waiter.handle.deliver(reply);
+                            waiter.handle.deliver(reply, aof_seq);
                         }
                         None => {
                             engine.keyspace.ready.truncate(signalled_before);
@@ -242,7 +238,7 @@ impl Blocking {
 
 /// Re-runs a waiter's command on its behalf. `Some(reply)` if it took something (or failed
 /// with an error reply), `None` if it would still block.
-fn attempt(engine: &Engine, waiter: &Waiter, ready_key: &[u8], now: Now) -> Option<Vec<u8>> {
+fn attempt(engine: &Engine, waiter: &Waiter, ready_key: &[u8], now: Now) -> Option<(Vec<u8>, u64)> {
     let handler = waiter
         .command
         .spec
@@ -263,7 +259,14 @@ fn attempt(engine: &Engine, waiter: &Waiter, ready_key: &[u8], now: Now) -> Opti
         now,
         locked,
     };
+    let errors_before = ctx.out.errors_written;
     handler(&mut ctx, &waiter.args);
+    if ctx.out.buf.is_empty() {
+        return None;
+    }
+    let failed = ctx.out.errors_written > errors_before;
+    crate::session::note_effects(&mut ctx, waiter.command, &waiter.args, failed);
+    crate::session::log_effects(&mut ctx);
     drop(ctx);
-    (!out.buf.is_empty()).then(|| out.buf.to_vec())
+    Some((out.buf.to_vec(), client.aof_seq))
 }

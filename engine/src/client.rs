@@ -26,7 +26,7 @@ pub struct ClientHandle {
     killed: AtomicBool,
     /// The reply of a blocking command served on this client's behalf by another client's
     /// write, waiting for this client's connection to write it.
-    pending_reply: Mutex<Option<Vec<u8>>>,
+    pending_reply: Mutex<Option<(Vec<u8>, u64)>>,
     /// A key this client WATCHes was touched: its next EXEC fails.
     dirty_cas: AtomicBool,
     /// Woken when the driver must look at this client (killed, and later pushes).
@@ -68,8 +68,9 @@ impl ClientHandle {
     }
 
     /// Hands a served blocking command's reply to this client's connection and wakes it.
-    pub fn deliver(&self, reply: Vec<u8>) {
-        *self.pending_reply.lock().unwrap_or_else(|p| p.into_inner()) = Some(reply);
+    /// `aof_seq` is the log position the reply must wait for under `appendfsync always`.
+    pub fn deliver(&self, reply: Vec<u8>, aof_seq: u64) {
+        *self.pending_reply.lock().unwrap_or_else(|p| p.into_inner()) = Some((reply, aof_seq));
         self.waker.wake();
     }
 
@@ -80,7 +81,7 @@ impl ClientHandle {
             .is_some()
     }
 
-    pub fn take_reply(&self) -> Option<Vec<u8>> {
+    pub fn take_reply(&self) -> Option<(Vec<u8>, u64)> {
         self.pending_reply
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -18,6 +18,14 @@ pub struct Config {
     pub hz: u32,
     /// Idle client timeout in seconds; 0 disables it.
     pub timeout: u64,
+    /// Working directory for persistence files.
+    pub dir: String,
+    pub appendonly: bool,
+    pub appendfsync: crate::aof::Fsync,
+    pub appenddirname: String,
+    pub appendfilename: String,
+    /// Load a log whose last record is torn (dropping it), rather than refuse to start.
+    pub aof_load_truncated: bool,
 }
 
 impl Default for Config {
@@ -34,6 +42,12 @@ impl Default for Config {
             client_query_buffer_limit: 1024 * 1024 * 1024,
             hz: 10,
             timeout: 0,
+            dir: ".".into(),
+            appendonly: false,
+            appendfsync: crate::aof::Fsync::EverySec,
+            appenddirname: "appendonlydir".into(),
+            appendfilename: "appendonly.aof".into(),
+            aof_load_truncated: true,
         }
     }
 }
@@ -47,6 +61,14 @@ struct Param {
     mutable: bool,
     get: fn(&Config) -> String,
     set: fn(&mut Config, &str) -> Result<(), SetError>,
+}
+
+fn parse_yes_no(value: &str) -> Result<bool, SetError> {
+    match value.to_ascii_lowercase().as_str() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err("argument must be 'yes' or 'no'".into()),
+    }
 }
 
 fn parse_int(value: &str) -> Result<i64, SetError> {
@@ -216,6 +238,82 @@ static PARAMS: &[Param] = &[
         get: |c| c.timeout.to_string(),
         set: |c, v| {
             c.timeout = parse_bounded(v, 0, i32::MAX as i64)? as u64;
+            Ok(())
+        },
+    },
+    // Persistence parameters are read at startup; changing them at runtime (which Redis does
+    // with a rewrite) is not supported yet, so they are immutable for CONFIG SET.
+    Param {
+        name: "dir",
+        mutable: false,
+        get: |c| c.dir.clone(),
+        set: |c, v| {
+            c.dir = v.to_string();
+            Ok(())
+        },
+    },
+    Param {
+        name: "appendonly",
+        mutable: false,
+        get: |c| {
+            if c.appendonly {
+                "yes".into()
+            } else {
+                "no".into()
+            }
+        },
+        set: |c, v| {
+            c.appendonly = parse_yes_no(v)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "appendfsync",
+        mutable: false,
+        get: |c| c.appendfsync.name().into(),
+        set: |c, v| {
+            c.appendfsync = crate::aof::Fsync::parse(v).ok_or_else(|| {
+                "argument(s) must be one of the following: always, everysec, no".to_string()
+            })?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "appenddirname",
+        mutable: false,
+        get: |c| c.appenddirname.clone(),
+        set: |c, v| {
+            if v.is_empty() || v.contains('/') {
+                return Err("appenddirname can't be a path, just a dirname".into());
+            }
+            c.appenddirname = v.to_string();
+            Ok(())
+        },
+    },
+    Param {
+        name: "appendfilename",
+        mutable: false,
+        get: |c| c.appendfilename.clone(),
+        set: |c, v| {
+            if v.is_empty() || v.contains('/') {
+                return Err("appendfilename can't be a path, just a filename".into());
+            }
+            c.appendfilename = v.to_string();
+            Ok(())
+        },
+    },
+    Param {
+        name: "aof-load-truncated",
+        mutable: true,
+        get: |c| {
+            if c.aof_load_truncated {
+                "yes".into()
+            } else {
+                "no".into()
+            }
+        },
+        set: |c, v| {
+            c.aof_load_truncated = parse_yes_no(v)?;
             Ok(())
         },
     },

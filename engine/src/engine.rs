@@ -80,6 +80,10 @@ pub struct Engine {
     /// SplitMix64 state for the engine's randomness (RANDOMKEY, SPOP, ...), seeded from the
     /// I/O environment so a seeded simulation replays the same choices.
     rng_state: AtomicU64,
+    /// The append-only log's shared state (see `aof`).
+    pub aof: crate::aof::Aof,
+    /// The identity replayed log commands run under (never registered as a connection).
+    replay_client: Arc<ClientHandle>,
     /// Clients blocked on keys.
     pub blocking: crate::blocking::Blocking,
     /// Fired when shutdown is requested.
@@ -107,7 +111,8 @@ impl Engine {
         }
         run_id.truncate(40);
 
-        Engine {
+        let (appendonly, appendfsync) = (config.appendonly, config.appendfsync);
+        let engine = Engine {
             keyspace: Keyspace::new(config.databases, shards, seed),
             proto_max_bulk_len: AtomicU64::new(config.proto_max_bulk_len),
             query_buffer_limit: AtomicU64::new(config.client_query_buffer_limit),
@@ -125,7 +130,31 @@ impl Engine {
             rng_state: AtomicU64::new(seed ^ 0x243F_6A88_85A3_08D3),
             shutdown_signal: Signal::default(),
             blocking: Default::default(),
+            aof: Default::default(),
+            replay_client: Arc::new(ClientHandle::new(
+                0,
+                "replay".into(),
+                String::new(),
+                now.mono_us,
+            )),
+        };
+        engine.aof.configure(appendonly, appendfsync);
+        engine
+    }
+
+    /// Empties every database (a log load that must start over).
+    pub fn flush_for_reload(&self) {
+        let mut locked = self.keyspace.lock_all();
+        for (_, shard) in locked.shards() {
+            for part in shard.dbs.iter_mut() {
+                part.map.clear();
+                part.expires.clear();
+            }
         }
+    }
+
+    pub fn replay_client(&self) -> Arc<ClientHandle> {
+        self.replay_client.clone()
     }
 
     /// 64 random bits from the engine's seeded generator.

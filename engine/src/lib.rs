@@ -7,6 +7,7 @@
 //! simulated ones.
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod aof;
 pub mod blocking;
 pub mod client;
 pub mod cmd;

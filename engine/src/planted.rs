@@ -4,16 +4,29 @@
 //!
 //! - `lost-write`: about one SET in 40 answers OK without storing anything.
 //! - `stale-get`: about one GET in 40 answers the value the key had before its last SET.
+//! - `ack-before-fsync`: under `appendfsync always`, replies go out without waiting for the
+//!   fsync of their log record.
+//! - `skip-dir-fsync`: the append-only directory is not fsynced after the log is created.
+//! - `replay-twice`: every log record is applied twice at startup.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub const LOST_WRITE: u32 = 1 << 0;
 pub const STALE_GET: u32 = 1 << 1;
+pub const ACK_BEFORE_FSYNC: u32 = 1 << 2;
+pub const SKIP_DIR_FSYNC: u32 = 1 << 3;
+pub const REPLAY_TWICE: u32 = 1 << 4;
 
 static ENABLED: AtomicU32 = AtomicU32::new(0);
 
 /// The bugs by name, for `--plant`.
-pub const NAMES: &[(&str, u32)] = &[("lost-write", LOST_WRITE), ("stale-get", STALE_GET)];
+pub const NAMES: &[(&str, u32)] = &[
+    ("lost-write", LOST_WRITE),
+    ("stale-get", STALE_GET),
+    ("ack-before-fsync", ACK_BEFORE_FSYNC),
+    ("skip-dir-fsync", SKIP_DIR_FSYNC),
+    ("replay-twice", REPLAY_TWICE),
+];
 
 /// Enables exactly the named bugs (process-wide). Panics on an unknown name.
 pub fn set(names: &[String]) {

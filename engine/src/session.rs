@@ -43,6 +43,14 @@ pub struct Client {
     pub serving: Option<Vec<u8>>,
     /// Set by a blocking handler that found nothing: the session registers the wait.
     pub block_request: Option<crate::blocking::BlockRequest>,
+    /// What this command (or this EXEC) changed, as commands to log: (database, arguments).
+    pub effects: Vec<(u32, Vec<Bytes>)>,
+    /// The handler logged its own effects ([`Ctx::propagate`]) instead of its arguments.
+    pub effects_overridden: bool,
+    /// Re-executing the log at startup: nothing is logged again.
+    pub replaying: bool,
+    /// The log position this client's replies must wait for under `appendfsync always`.
+    pub aof_seq: u64,
 }
 
 /// A transaction being queued.
@@ -67,7 +75,21 @@ impl Client {
             in_exec: false,
             serving: Some(ready_key),
             block_request: None,
+            effects: Vec::new(),
+            effects_overridden: false,
+            replaying: false,
+            aof_seq: 0,
         }
+    }
+
+    /// The stand-in client under which the log is replayed at startup: nothing blocks (as
+    /// inside EXEC) and nothing is logged again.
+    pub fn replaying(handle: Arc<ClientHandle>) -> Client {
+        let mut client = Client::serving(handle, 0, Vec::new());
+        client.serving = None;
+        client.in_exec = true;
+        client.replaying = true;
+        client
     }
 
     /// Drops the transaction and every WATCH (EXEC, DISCARD, RESET, disconnect).
@@ -123,6 +145,14 @@ impl<'a, 'k> Ctx<'a, 'k> {
     pub fn db_at(&mut self, index: usize) -> Db<'_, 'k> {
         let now_ms = self.now.unix_ms();
         self.locked.db(index, now_ms)
+    }
+
+    /// Logs `args` (in the client's database) as this command's effect instead of the command
+    /// itself: for commands whose re-execution would not reproduce what they did (SPOP's
+    /// random choice becomes SREM of what it popped). May be called several times.
+    pub fn propagate(&mut self, args: Vec<Bytes>) {
+        self.client.effects.push((self.client.db as u32, args));
+        self.client.effects_overridden = true;
     }
 
     /// Blocks the client on `keys` until one of them can serve it or `deadline_ms` (absolute
@@ -185,6 +215,10 @@ impl Session {
                 in_exec: false,
                 serving: None,
                 block_request: None,
+                effects: Vec::new(),
+                effects_overridden: false,
+                replaying: false,
+                aof_seq: 0,
             },
             blocked: None,
         }
@@ -350,8 +384,9 @@ impl Session {
         let Some(deadline) = self.blocked else {
             return false;
         };
-        if let Some(reply) = self.client.handle.take_reply() {
+        if let Some((reply, aof_seq)) = self.client.handle.take_reply() {
             self.out.raw(&reply);
+            self.client.aof_seq = self.client.aof_seq.max(aof_seq);
             self.blocked = None;
             return false;
         }
@@ -361,12 +396,13 @@ impl Session {
                 self.out.raw(&reply);
             } else {
                 // Served between the two checks: the reply is there now.
-                let reply = self
+                let (reply, aof_seq) = self
                     .client
                     .handle
                     .take_reply()
                     .expect("a served waiter has its reply");
                 self.out.raw(&reply);
+                self.client.aof_seq = self.client.aof_seq.max(aof_seq);
             }
             self.blocked = None;
             return false;
@@ -389,6 +425,7 @@ impl Session {
             return;
         }
         let locked = engine.keyspace.lock(shards);
+        let errors_before = self.out.errors_written;
         let mut ctx = Ctx {
             engine,
             client: &mut self.client,
@@ -397,6 +434,9 @@ impl Session {
             locked,
         };
         handler(&mut ctx, args);
+        let failed = ctx.out.errors_written > errors_before;
+        note_effects(&mut ctx, command, args, failed);
+        log_effects(&mut ctx);
         drop(ctx);
         if let Some(request) = self.client.block_request.take() {
             let protocol = self.out.protocol;
@@ -442,6 +482,41 @@ impl Session {
         }
         false
     }
+}
+
+/// Records what a command changed, for the log: its own arguments if it is a write that did
+/// not fail (re-executing it from the same state does the same thing), unless the handler
+/// logged other effects itself. Blocked and replayed commands log nothing.
+pub fn note_effects(ctx: &mut Ctx<'_, '_>, command: &Command, args: &[Bytes], failed: bool) {
+    let client = &mut *ctx.client;
+    let overridden = std::mem::take(&mut client.effects_overridden);
+    if client.replaying || !ctx.engine.aof.enabled() {
+        client.effects.clear();
+        return;
+    }
+    if command.has(flag::WRITE) && !failed && !overridden && client.block_request.is_none() {
+        client.effects.push((client.db as u32, args.to_vec()));
+    }
+}
+
+/// Appends the effects gathered so far as one record, while the command still holds its
+/// shard locks (so records reach the log in the order writes were applied). Inside EXEC the
+/// effects wait for the end of the transaction, which logs them as one record.
+pub fn log_effects(ctx: &mut Ctx<'_, '_>) {
+    let client = &mut *ctx.client;
+    if client.effects.is_empty() || client.in_exec {
+        return;
+    }
+    let commands: Vec<(u32, &[Bytes])> = client
+        .effects
+        .iter()
+        .map(|(db, args)| (*db, &args[..]))
+        .collect();
+    let mut record = Vec::new();
+    crate::aof::record::encode(&mut record, ctx.now.unix_ms(), &commands);
+    let seq = ctx.engine.aof.append(&record);
+    client.aof_seq = client.aof_seq.max(seq);
+    client.effects.clear();
 }
 
 /// The commands that run at once even inside MULTI, as in Redis.

@@ -140,6 +140,12 @@ async fn flush<S: Stream>(
     if session.out.buf.is_empty() {
         return Ok(());
     }
+    // Under `appendfsync always` no reply leaves before the writes it acknowledges are durable.
+    if !crate::aof::wait_durable(engine, session.client.aof_seq).await {
+        return Err(std::io::Error::other(
+            "the append-only file failed: closing without replying",
+        ));
+    }
     stream.write_all(&session.out.buf).await?;
     engine
         .stats

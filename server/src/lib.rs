@@ -3,6 +3,7 @@
 //! the `ferrite` binary runs it on tokio, the simulator on simulated I/O, unchanged.
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod aof;
 mod connection;
 mod cron;
 pub mod options;
@@ -33,6 +34,8 @@ pub struct Node<I: Io> {
     io: I,
     engine: Arc<Engine>,
     listeners: Vec<I::Listener>,
+    /// The append-only file, loaded, when `appendonly yes`.
+    aof_file: Option<I::File>,
 }
 
 /// How the node learns the process's memory use and id; the binary supplies real ones.
@@ -42,7 +45,8 @@ pub struct Host {
 }
 
 impl<I: Io> Node<I> {
-    /// Binds every configured address. Fails if any cannot be bound.
+    /// Loads the append-only file (if enabled) and binds every configured address. Fails if
+    /// the log cannot be loaded or any address cannot be bound.
     pub async fn bind(io: I, config: Config, host: Host) -> io::Result<Node<I>> {
         let mut listeners = Vec::new();
         for addr in &config.bind {
@@ -57,6 +61,7 @@ impl<I: Io> Node<I> {
             Some(listener) => listener.local_addr()?.port(),
             None => config.port,
         };
+        let aof_config = config.clone();
         let engine = Arc::new(Engine::new(EngineOptions {
             seed: io.random_u64(),
             shards: SHARDS_DEFAULT,
@@ -66,10 +71,19 @@ impl<I: Io> Node<I> {
             tcp_port,
             config,
         }));
+        let aof_file = if aof_config.appendonly {
+            let file = aof::load(&io, &engine, &aof_config)
+                .await
+                .map_err(|e| io::Error::other(e.0))?;
+            Some(file)
+        } else {
+            None
+        };
         Ok(Node {
             io,
             engine,
             listeners,
+            aof_file,
         })
     }
 
@@ -90,6 +104,7 @@ impl<I: Io> Node<I> {
             io,
             engine,
             listeners,
+            aof_file,
         } = self;
         for addr in listeners.iter().filter_map(|l| l.local_addr().ok()) {
             info!(%addr, "ready to accept connections");
@@ -99,7 +114,19 @@ impl<I: Io> Node<I> {
             io.spawn("accept", accept_loop(io2, engine2, listener));
         }
         io.spawn("cron", cron::run(io.clone(), engine.clone()));
+        let writer_done = Arc::new(ferrite_engine::signal::Signal::default());
+        if let Some(file) = aof_file {
+            let (io2, engine2, done) = (io.clone(), engine.clone(), writer_done.clone());
+            io.spawn("aof-writer", async move {
+                aof::run_writer(io2, engine2, file).await;
+                done.fire();
+            });
+        } else {
+            writer_done.fire();
+        }
         let mode = shutdown_requested(&engine).await;
+        // The last records reach the disk before the node reports it has stopped.
+        writer_done.wait().await;
         info!(?mode, "shutting down");
         for client in engine.clients() {
             client.kill();

@@ -420,7 +420,7 @@ pub fn client_unblock(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             } else {
                 crate::blocking::timeout_reply(protocol)
             };
-            handle.deliver(reply);
+            handle.deliver(reply, 0);
             ctx.out.int(1);
         }
         None => ctx.out.int(0),

@@ -56,13 +56,17 @@ pub fn exec(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             .handle
             .last_command
             .store(command.id, Ordering::Relaxed);
+        let errors_before = ctx.out.errors_written;
         handler(ctx, args);
+        let failed = ctx.out.errors_written > errors_before;
+        crate::session::note_effects(ctx, command, args, failed);
         ctx.engine
             .stats
             .total_commands_processed
             .fetch_add(1, Ordering::Relaxed);
     }
     ctx.client.in_exec = false;
+    // The transaction's writes go to the log as one record (the session appends it).
 }
 
 /// True if a WATCHed key was touched, or existed when watched and has expired since.

@@ -64,7 +64,6 @@ fn blocking_pop(ctx: &mut Ctx<'_, '_>, args: &[Bytes], end: End) {
             }
         }
     }
-    drop(db);
     finish_empty(ctx, keys, deadline);
 }
 
@@ -116,7 +115,6 @@ fn blocking_move(
             return;
         }
     }
-    drop(db);
     finish_empty(ctx, std::slice::from_ref(src), deadline);
 }
 
@@ -178,7 +176,6 @@ pub fn blmpop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         mpop_reply(&mut db, keys, end, count, out);
         return;
     }
-    drop(db);
     finish_empty(ctx, keys, deadline);
 }
 
@@ -201,10 +198,7 @@ mod tests {
         assert_eq!(b.run(&["rpush", "k", "x", "y"]), ":2\r\n");
         assert_eq!(a.poll_blocked().unwrap(), "*2\r\n$1\r\nk\r\n$1\r\nx\r\n");
         assert_eq!(b.run(&["lrange", "k", "0", "-1"]), "*1\r\n$1\r\ny\r\n");
-        assert_eq!(
-            b.run(&["info", "clients"]).contains("blocked_clients:0"),
-            true
-        );
+        assert!(b.run(&["info", "clients"]).contains("blocked_clients:0"));
     }
 
     #[test]

@@ -53,7 +53,6 @@ fn take_or_block(
             Ok(Some(popped)) => return reply_popped(out, Some(key), &popped, nested),
         }
     }
-    drop(db);
     if ctx.client.serving.is_some() {
         return;
     }

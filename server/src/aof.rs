@@ -1,0 +1,358 @@
+//! The persistence driver for the append-only log: at startup it loads and replays the log,
+//! then it writes what sessions append and fsyncs it per `appendfsync`, advancing the durable
+//! position that replies wait on under `always` (see `ferrite_engine::aof`).
+//!
+//! Files, as Redis 7 lays them out: `<dir>/<appenddirname>/<appendfilename>.manifest` names the
+//! log file `<appendfilename>.1.incr.aof`. A new log is created and fsynced, the manifest is
+//! written to a temporary name, fsynced, renamed into place and the directory fsynced, so a
+//! crash at any point leaves either no log or a complete one.
+//!
+//! A write or fsync error stops the node: continuing would mean acknowledging writes that a
+//! crash could lose, or serving state the log does not hold.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use ferrite_engine::Engine;
+use ferrite_engine::aof::record::{self, MAGIC, ReadError};
+use ferrite_engine::aof::{Fsync, replay};
+use ferrite_engine::config::Config;
+use ferrite_engine::engine::ShutdownMode;
+use ferrite_io::{File, Io, OpenOptions};
+use futures_util::future::{Either, select};
+use tracing::{error, info, warn};
+
+use crate::boxed;
+
+/// How much of the log is read per call while loading.
+const LOAD_CHUNK_BYTES: usize = 4 << 20;
+/// Reads of a log that fails its checksums are retried this often before the damage is
+/// believed (a flipped bit on the way from the disk is not damage on the disk).
+const LOAD_ATTEMPTS: usize = 3;
+
+pub struct AofPaths {
+    pub dir: PathBuf,
+    pub manifest: PathBuf,
+    pub log_name: String,
+}
+
+impl AofPaths {
+    pub fn new(config: &Config) -> AofPaths {
+        let dir = Path::new(&config.dir).join(&config.appenddirname);
+        AofPaths {
+            manifest: dir.join(format!("{}.manifest", config.appendfilename)),
+            log_name: format!("{}.1.incr.aof", config.appendfilename),
+            dir,
+        }
+    }
+
+    pub fn log(&self) -> PathBuf {
+        self.dir.join(&self.log_name)
+    }
+}
+
+/// Why the node cannot start with this log.
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+/// Opens the log (creating it if there is none), replays it into `engine`, and returns the
+/// open file positioned for appending.
+pub async fn load<I: Io>(io: &I, engine: &Engine, config: &Config) -> Result<I::File, LoadError> {
+    let paths = AofPaths::new(config);
+    let fail = |what: &str, e: io::Error| LoadError(format!("{what}: {e}"));
+    io.create_dir_all(&paths.dir)
+        .await
+        .map_err(|e| fail("can't create the append-only directory", e))?;
+    let manifest = match io.open(&paths.manifest, OpenOptions::READ).await {
+        Ok(file) => {
+            let size = file
+                .size()
+                .await
+                .map_err(|e| fail("can't read the manifest", e))?;
+            let text = file
+                .read_at(0, size as usize)
+                .await
+                .map_err(|e| fail("can't read the manifest", e))?;
+            Some(String::from_utf8_lossy(&text).into_owned())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(fail("can't open the manifest", e)),
+    };
+    match manifest {
+        None => create(io, &paths)
+            .await
+            .map_err(|e| fail("can't create the append-only file", e)),
+        Some(text) => {
+            let expected = manifest_text(&paths.log_name);
+            if text != expected {
+                return Err(LoadError(format!(
+                    "Bad manifest {}: expected a single incremental file entry",
+                    paths.manifest.display()
+                )));
+            }
+            replay_file(io, engine, config, &paths.log()).await
+        }
+    }
+}
+
+fn manifest_text(log_name: &str) -> String {
+    format!("file {log_name} seq 1 type i\n")
+}
+
+/// Creates an empty log and its manifest durably (file fsync, manifest via rename, dir fsync).
+async fn create<I: Io>(io: &I, paths: &AofPaths) -> io::Result<I::File> {
+    let log = io.open(&paths.log(), OpenOptions::CREATE_TRUNCATE).await?;
+    log.append(Bytes::from_static(MAGIC)).await?;
+    log.sync().await?;
+    let temp = paths.dir.join("temp-manifest");
+    let manifest = io.open(&temp, OpenOptions::CREATE_TRUNCATE).await?;
+    manifest
+        .append(Bytes::from(manifest_text(&paths.log_name)))
+        .await?;
+    manifest.sync().await?;
+    drop(manifest);
+    io.rename(&temp, &paths.manifest).await?;
+    if !planted_skip_dir_fsync() {
+        io.sync_dir(&paths.dir).await?;
+    }
+    info!(path = %paths.log().display(), "created the append-only file");
+    Ok(log)
+}
+
+#[cfg(feature = "planted-bugs")]
+fn planted_skip_dir_fsync() -> bool {
+    ferrite_engine::planted::enabled(ferrite_engine::planted::SKIP_DIR_FSYNC)
+}
+
+#[cfg(not(feature = "planted-bugs"))]
+fn planted_skip_dir_fsync() -> bool {
+    false
+}
+
+async fn replay_file<I: Io>(
+    io: &I,
+    engine: &Engine,
+    config: &Config,
+    path: &Path,
+) -> Result<I::File, LoadError> {
+    let file = io
+        .open(path, OpenOptions::READ_WRITE_CREATE)
+        .await
+        .map_err(|e| {
+            LoadError(format!(
+                "can't open the append-only file {}: {e}",
+                path.display()
+            ))
+        })?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match read_and_replay(engine, &file, path).await {
+            Ok((good_end, size, records)) => {
+                if good_end < size {
+                    if !config.aof_load_truncated {
+                        return Err(LoadError(format!(
+                            "Unexpected end of file reading the append only file {} at offset {good_end}: \
+                             set aof-load-truncated yes to load it anyway",
+                            path.display()
+                        )));
+                    }
+                    warn!(path = %path.display(), offset = good_end, dropped = size - good_end, "the append-only file ends in a torn record: truncating it");
+                    file.set_len(good_end).await.map_err(|e| {
+                        LoadError(format!("can't truncate the append-only file: {e}"))
+                    })?;
+                    file.sync()
+                        .await
+                        .map_err(|e| LoadError(format!("can't fsync the append-only file: {e}")))?;
+                }
+                info!(path = %path.display(), records, bytes = good_end, "append-only file loaded");
+                return Ok(file);
+            }
+            Err(Damage::Corrupt(message)) if attempt < LOAD_ATTEMPTS => {
+                warn!(%message, attempt, "reading the append-only file again");
+                // Replay was into an engine that has to start over: clear it.
+                engine.flush_for_reload();
+            }
+            Err(Damage::Corrupt(message)) | Err(Damage::Fatal(message)) => {
+                return Err(LoadError(message));
+            }
+        }
+    }
+}
+
+enum Damage {
+    Corrupt(String),
+    Fatal(String),
+}
+
+/// Streams the file through the record reader and replays each record. Returns the end of the
+/// last good record, the file size, and the number of records.
+async fn read_and_replay<F: File>(
+    engine: &Engine,
+    file: &F,
+    path: &Path,
+) -> Result<(u64, u64, u64), Damage> {
+    let io_error = |e: io::Error| {
+        Damage::Fatal(format!(
+            "can't read the append-only file {}: {e}",
+            path.display()
+        ))
+    };
+    let size = file.size().await.map_err(io_error)?;
+    if size == 0 {
+        // Created but the magic never made it to disk: an empty log.
+        file.append(Bytes::from_static(MAGIC))
+            .await
+            .map_err(io_error)?;
+        file.sync().await.map_err(io_error)?;
+        return Ok((MAGIC.len() as u64, MAGIC.len() as u64, 0));
+    }
+    let magic = file.read_at(0, MAGIC.len()).await.map_err(io_error)?;
+    if magic != MAGIC {
+        if size < MAGIC.len() as u64 && MAGIC.starts_with(&magic) {
+            // A torn magic: nothing was ever logged after it.
+            file.set_len(0).await.map_err(io_error)?;
+            file.append(Bytes::from_static(MAGIC))
+                .await
+                .map_err(io_error)?;
+            file.sync().await.map_err(io_error)?;
+            return Ok((MAGIC.len() as u64, MAGIC.len() as u64, 0));
+        }
+        return Err(Damage::Corrupt(format!(
+            "{} is not a Ferrite append-only file (bad header)",
+            path.display()
+        )));
+    }
+    let mut offset = MAGIC.len() as u64;
+    let mut pending: Vec<u8> = Vec::new();
+    let mut pending_start = offset;
+    let mut records = 0u64;
+    let mut replay_error = None;
+    loop {
+        let chunk = file
+            .read_at(offset, LOAD_CHUNK_BYTES)
+            .await
+            .map_err(io_error)?;
+        let at_end = chunk.len() < LOAD_CHUNK_BYTES;
+        offset += chunk.len() as u64;
+        pending.extend_from_slice(&chunk);
+        let result = record::read_all(&pending, pending_start, |record| {
+            if replay_error.is_none() {
+                if let Err(e) = replay(engine, &record) {
+                    replay_error = Some(e);
+                }
+                records += 1;
+            }
+        });
+        if let Some(e) = replay_error.take() {
+            return Err(Damage::Fatal(format!(
+                "can't replay the append-only file {}: {e}",
+                path.display()
+            )));
+        }
+        match result {
+            Ok(end) => {
+                pending.clear();
+                pending_start = end;
+            }
+            Err(ReadError::Truncated { offset: good }) => {
+                let consumed = (good - pending_start) as usize;
+                pending.drain(..consumed);
+                pending_start = good;
+            }
+            Err(ReadError::Corrupt { offset: at, reason }) => {
+                return Err(Damage::Corrupt(format!(
+                    "Bad file format reading the append only file {} at offset {at}: {reason}",
+                    path.display()
+                )));
+            }
+        }
+        if at_end {
+            return Ok((pending_start, size, records));
+        }
+    }
+}
+
+/// Writes and fsyncs what sessions append, until shutdown; then a last write and fsync.
+pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, file: I::File) {
+    let aof = &engine.aof;
+    let fsync = aof.fsync();
+    let mut last_fsync = io.monotonic();
+    let mut written_unsynced = false;
+    loop {
+        let stopping = engine.shutdown_requested().is_some();
+        if !stopping {
+            let tick = io.sleep(Duration::from_millis(if fsync == Fsync::EverySec {
+                100
+            } else {
+                1_000
+            }));
+            let stop = engine.shutdown_signal.wait();
+            let _ = select(boxed(aof.wait_for_data()), select(boxed(tick), boxed(stop))).await;
+        }
+        let (data, end) = aof.take_tail();
+        if !data.is_empty() {
+            if let Err(e) = file.append(Bytes::from(data)).await {
+                return fail(&engine, "write", e);
+            }
+            aof.mark_written(end);
+            written_unsynced = true;
+        }
+        let due = match fsync {
+            Fsync::Always => written_unsynced,
+            Fsync::EverySec => {
+                written_unsynced
+                    && (stopping || io.monotonic() >= last_fsync + Duration::from_secs(1))
+            }
+            Fsync::No => stopping && written_unsynced,
+        };
+        if due {
+            if let Err(e) = file.sync().await {
+                return fail(&engine, "fsync", e);
+            }
+            aof.mark_durable(aof.written());
+            last_fsync = io.monotonic();
+            written_unsynced = false;
+        }
+        if stopping && aof.written() >= end {
+            return;
+        }
+    }
+}
+
+fn fail(engine: &Engine, what: &str, e: io::Error) {
+    error!(error = %e, "can't {what} the append-only file: stopping, so that no write is acknowledged that a crash could lose");
+    engine.aof.mark_failed();
+    engine.request_shutdown(ShutdownMode::NoSave);
+}
+
+/// Whether a reply at log position `seq` may be sent now; waits for the fsync under `always`.
+/// `false` if the log failed: the reply must not be sent.
+pub async fn wait_durable(engine: &Engine, seq: u64) -> bool {
+    let aof = &engine.aof;
+    if seq == 0 || !aof.enabled() || aof.fsync() != Fsync::Always {
+        return true;
+    }
+    if planted_ack_before_fsync() {
+        return true;
+    }
+    let stop = engine.shutdown_signal.wait();
+    match select(boxed(aof.wait_durable(seq)), boxed(stop)).await {
+        Either::Left((durable, _)) => durable,
+        // Shutting down: the writer's last fsync may still make it durable.
+        Either::Right(_) => aof.wait_durable(seq).await,
+    }
+}
+
+#[cfg(feature = "planted-bugs")]
+fn planted_ack_before_fsync() -> bool {
+    ferrite_engine::planted::enabled(ferrite_engine::planted::ACK_BEFORE_FSYNC)
+}
+
+#[cfg(not(feature = "planted-bugs"))]
+fn planted_ack_before_fsync() -> bool {
+    false
+}
