@@ -5,9 +5,9 @@
 //! Behaviour follows Redis 7.0.15's `hyperloglog.c`, checked against a live server:
 //! * a string that is not an HLL is `-WRONGTYPE Key is not a valid HyperLogLog string value.`
 //!   (another type is the usual WRONGTYPE), a corrupt sparse HLL is `-INVALIDOBJ ...`;
-//! * PFCOUNT of one key caches the count in the header, which is a write: it counts in
-//!   `dirty` when it recomputes, like Redis (the key is locked by the dispatcher, as every key
-//!   argument is);
+//! * PFCOUNT of one key caches the count in the header, which is a write: when it recomputes
+//!   it counts in `dirty`, touches the key for WATCH and logs itself, like Redis (the key is
+//!   locked by the dispatcher, as every key argument is);
 //! * every command that touches an HLL turns its value `raw`, as Redis's unsharing does.
 
 use std::sync::atomic::Ordering;
@@ -111,9 +111,11 @@ pub fn pfcount(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     };
     hll::store_count(hll, card);
     out.int(card as i64);
-    // Caching the count changed the value: a write as far as WATCH is concerned, as in Redis.
+    // Caching the count changed the value: a write as far as WATCH and the log are concerned,
+    // as in Redis (which propagates such a PFCOUNT although the command is read-only).
     db.lookup_write(&args[1]);
     add_dirty(ctx, 1);
+    ctx.propagate(args.to_vec());
 }
 
 /// `PFMERGE destkey [sourcekey [sourcekey ...]]` — the destination (itself one of the inputs)
