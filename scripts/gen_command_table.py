@@ -14,6 +14,7 @@ import redis
 MODULES = {
     "string": "t_string", "generic": "keys", "connection": "conn", "server": "server",
     "list": "t_list", "hash": "t_hash", "set": "t_set", "sorted-set": "t_zset",
+    "bitmap": "t_bitmap", "hyperloglog": "t_hll",
 }
 
 def rust_str_list(items):

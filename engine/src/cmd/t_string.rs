@@ -60,7 +60,7 @@ fn too_long(out: &mut Reply, max: u64, len: u64, extra: u64) -> bool {
 /// Makes room for `extra` more bytes the way Redis's `sdsMakeRoomFor` does: small strings
 /// double, big ones get at most 1MB of slack. Plain `Vec` doubling would let a 400MB value
 /// grown by APPEND hold 400MB of spare capacity.
-fn reserve_like_sds(buf: &mut Vec<u8>, extra: usize) {
+pub(super) fn reserve_like_sds(buf: &mut Vec<u8>, extra: usize) {
     const PREALLOC_MAX: usize = 1024 * 1024;
     let needed = buf.len() + extra;
     if needed > buf.capacity() {

@@ -5,9 +5,11 @@
 //!
 //! One file per command group, rows as Redis lists them; subcommands sorted by name.
 
+mod bitmap;
 mod connection;
 mod generic;
 mod hash;
+mod hyperloglog;
 mod list;
 mod server;
 mod set;
@@ -29,4 +31,6 @@ pub static FAMILIES: &[&[Spec]] = &[
     set::COMMANDS,
     zset::COMMANDS,
     transactions::COMMANDS,
+    bitmap::COMMANDS,
+    hyperloglog::COMMANDS,
 ];
