@@ -77,11 +77,10 @@ pub struct Engine {
     pub tcp_port: u16,
     pub used_memory: fn() -> u64,
     shutdown: Mutex<Option<ShutdownMode>>,
-    /// SplitMix64 state for the engine's randomness (RANDOMKEY, SPOP, ...), seeded from the
-    /// I/O environment so a seeded simulation replays the same choices.
-    rng_state: AtomicU64,
     /// Clients blocked on keys.
     pub blocking: crate::blocking::Blocking,
+    /// `maxmemory` and the eviction policy's state.
+    pub evictor: crate::evict::Evictor,
     /// Fired when shutdown is requested.
     pub shutdown_signal: Signal,
 }
@@ -107,7 +106,7 @@ impl Engine {
         }
         run_id.truncate(40);
 
-        Engine {
+        let engine = Engine {
             keyspace: Keyspace::new(config.databases, shards, seed),
             proto_max_bulk_len: AtomicU64::new(config.proto_max_bulk_len),
             query_buffer_limit: AtomicU64::new(config.client_query_buffer_limit),
@@ -122,18 +121,20 @@ impl Engine {
             tcp_port,
             used_memory,
             shutdown: Mutex::new(None),
-            rng_state: AtomicU64::new(seed ^ 0x243F_6A88_85A3_08D3),
             shutdown_signal: Signal::default(),
             blocking: Default::default(),
-        }
+            evictor: Default::default(),
+        };
+        engine.update_config(|_| ());
+        engine
     }
 
-    /// 64 random bits from the engine's seeded generator.
+    /// 64 random bits from the engine's seeded generator (RANDOMKEY, SPOP, eviction
+    /// sampling, ...), seeded from the I/O environment so a seeded simulation replays the same
+    /// choices. The stream lives in the keyspace because key lookups draw from it too (the
+    /// LFU counter).
     pub fn random_u64(&self) -> u64 {
-        let state = self
-            .rng_state
-            .fetch_add(crate::util::SPLITMIX_GAMMA, Ordering::Relaxed);
-        crate::util::splitmix64_mix(state.wrapping_add(crate::util::SPLITMIX_GAMMA))
+        self.keyspace.access.random_u64()
     }
 
     /// A random index in `0..n` (`n > 0`); the modulo bias is negligible for keyspace sizes.
@@ -160,6 +161,16 @@ impl Engine {
             .store(config.client_query_buffer_limit, Ordering::Relaxed);
         self.auth_required
             .store(config.requirepass.is_some(), Ordering::Relaxed);
+        self.evictor.configure(
+            config.maxmemory,
+            config.maxmemory_policy,
+            config.maxmemory_samples,
+        );
+        self.keyspace.access.configure(
+            config.maxmemory_policy.is_lfu(),
+            config.lfu_log_factor,
+            config.lfu_decay_time,
+        );
         result
     }
 
