@@ -339,10 +339,7 @@ impl Engine {
         let (high, _) = part.expires.last()?;
         let deadline = low + self.random_u64() % (high - low + 1).max(1);
         let from = (deadline, Box::<[u8]>::default());
-        part.expires
-            .range(from..)
-            .next()
-            .map(|(_, key)| &key[..])
+        part.expires.range(from..).next().map(|(_, key)| &key[..])
     }
 
     /// Evicts one random key (random policies), trying the databases round robin. False when
@@ -361,9 +358,7 @@ impl Engine {
                     locked
                         .shards()
                         .next()
-                        .and_then(|(_, guard)| {
-                            self.random_key(&guard.dbs[db], policy.all_keys())
-                        })
+                        .and_then(|(_, guard)| self.random_key(&guard.dbs[db], policy.all_keys()))
                         .map(Box::<[u8]>::from)
                 };
                 if let Some(key) = key

@@ -320,10 +320,13 @@ impl Session {
         let denyoom = command.has(flag::DENYOOM)
             || (name == "exec"
                 && self.client.multi.as_ref().is_some_and(|multi| {
-                    multi.queued.iter().any(|(queued, _)| queued.has(flag::DENYOOM))
+                    multi
+                        .queued
+                        .iter()
+                        .any(|(queued, _)| queued.has(flag::DENYOOM))
                 }));
-        let queueing = self.client.multi.is_some()
-            && !matches!(name, "exec" | "discard" | "quit" | "reset");
+        let queueing =
+            self.client.multi.is_some() && !matches!(name, "exec" | "discard" | "quit" | "reset");
         denyoom || queueing
     }
 

@@ -28,9 +28,11 @@ fn fixed() -> u64 {
 
 /// A client whose engine's used memory is its data set's size.
 fn measured_client(policy: &str, samples: u32) -> TestClient {
-    let mut config = Config::default();
-    config.maxmemory_policy = Policy::parse(policy).expect("policy");
-    config.maxmemory_samples = samples;
+    let config = Config {
+        maxmemory_policy: Policy::parse(policy).expect("policy"),
+        maxmemory_samples: samples,
+        ..Config::default()
+    };
     let t = client_with_memory(config, measured);
     MEASURED.with(|e| e.set(Some(t.engine)));
     t
@@ -72,7 +74,11 @@ fn config_parameters_as_redis_has_them() {
     ] {
         assert_eq!(
             t.run(&["config", "get", name]),
-            format!("*2\r\n${}\r\n{name}\r\n${}\r\n{default}\r\n", name.len(), default.len())
+            format!(
+                "*2\r\n${}\r\n{name}\r\n${}\r\n{default}\r\n",
+                name.len(),
+                default.len()
+            )
         );
     }
     assert_eq!(t.run(&["config", "set", "maxmemory", "20mb"]), "+OK\r\n");
@@ -86,7 +92,10 @@ fn config_parameters_as_redis_has_them() {
             "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value\r\n"
         );
     }
-    assert_eq!(t.run(&["config", "set", "maxmemory-policy", "ALLKEYS-LFU"]), "+OK\r\n");
+    assert_eq!(
+        t.run(&["config", "set", "maxmemory-policy", "ALLKEYS-LFU"]),
+        "+OK\r\n"
+    );
     assert_eq!(
         t.run(&["config", "get", "maxmemory-policy"]),
         "*2\r\n$16\r\nmaxmemory-policy\r\n$11\r\nallkeys-lfu\r\n"
@@ -102,13 +111,23 @@ fn config_parameters_as_redis_has_them() {
     for name in ["lfu-log-factor", "lfu-decay-time"] {
         assert_eq!(
             t.run(&["config", "set", name, "-1"]),
-            format!("-ERR CONFIG SET failed (possibly related to argument '{name}') - argument must be between 0 and 2147483647 inclusive\r\n")
+            format!(
+                "-ERR CONFIG SET failed (possibly related to argument '{name}') - argument must be between 0 and 2147483647 inclusive\r\n"
+            )
         );
         assert_eq!(t.run(&["config", "set", name, "2147483647"]), "+OK\r\n");
     }
-    assert_eq!(t.run(&["config", "set", "maxmemory-samples", "65"]), "+OK\r\n");
+    assert_eq!(
+        t.run(&["config", "set", "maxmemory-samples", "65"]),
+        "+OK\r\n"
+    );
     let info = t.run(&["info", "memory"]);
-    assert!(info.contains("maxmemory:20971520\r\nmaxmemory_human:20.00M\r\nmaxmemory_policy:allkeys-lfu\r\n"), "{info}");
+    assert!(
+        info.contains(
+            "maxmemory:20971520\r\nmaxmemory_human:20.00M\r\nmaxmemory_policy:allkeys-lfu\r\n"
+        ),
+        "{info}"
+    );
     assert!(t.run(&["info", "stats"]).contains("evicted_keys:0\r\n"));
 }
 
@@ -194,8 +213,12 @@ fn allkeys_lru_keeps_memory_under_the_limit_and_recent_keys() {
     assert!(measured() <= limit, "{} > {limit}", measured());
     assert!(evicted(&t) > 100, "{}", evicted(&t));
     let left = keys(&mut t);
-    let hot = (0..50).filter(|i| left.contains(&format!("key:{i}"))).count();
-    let cold = (50..400).filter(|i| left.contains(&format!("key:{i}"))).count();
+    let hot = (0..50)
+        .filter(|i| left.contains(&format!("key:{i}")))
+        .count();
+    let cold = (50..400)
+        .filter(|i| left.contains(&format!("key:{i}")))
+        .count();
     // Sampling is approximate, but the recently read keys must fare far better.
     assert!(hot >= 45, "hot survivors {hot}");
     assert!(cold * 100 / 350 < 70, "cold survivors {cold}");
@@ -213,7 +236,10 @@ fn allkeys_lfu_keeps_frequently_used_keys() {
             t.run(&["get", &format!("key:{i}")]);
         }
     }
-    let freq: i64 = t.run(&["object", "freq", "key:0"])[1..].trim().parse().unwrap();
+    let freq: i64 = t.run(&["object", "freq", "key:0"])[1..]
+        .trim()
+        .parse()
+        .unwrap();
     assert!(freq > 6, "{freq}");
     let limit = measured() / 2;
     t.run(&["config", "set", "maxmemory", &limit.to_string()]);
@@ -221,13 +247,20 @@ fn allkeys_lfu_keeps_frequently_used_keys() {
     t.run(&["ping"]);
     assert!(measured() <= limit);
     let left = keys(&mut t);
-    let hot = (0..40).filter(|i| left.contains(&format!("key:{i}"))).count();
+    let hot = (0..40)
+        .filter(|i| left.contains(&format!("key:{i}")))
+        .count();
     assert!(hot >= 38, "hot survivors {hot}");
 }
 
 #[test]
 fn volatile_policies_only_evict_keys_with_a_ttl() {
-    for policy in ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"] {
+    for policy in [
+        "volatile-lru",
+        "volatile-lfu",
+        "volatile-random",
+        "volatile-ttl",
+    ] {
         let mut t = measured_client(policy, 5);
         fill(&mut t, 100);
         for i in 0..50 {
@@ -239,15 +272,24 @@ fn volatile_policies_only_evict_keys_with_a_ttl() {
         assert_eq!(t.run(&["set", "new", "v"]), "+OK\r\n", "{policy}");
         let left = keys(&mut t);
         for i in 50..100 {
-            assert!(left.contains(&format!("key:{i}")), "{policy}: key:{i} evicted");
+            assert!(
+                left.contains(&format!("key:{i}")),
+                "{policy}: key:{i} evicted"
+            );
         }
         assert!(evicted(&t) > 0, "{policy}");
         // Below what persistent keys alone need: everything volatile goes, then OOM.
         t.run(&["config", "set", "maxmemory", "100"]);
         assert_eq!(t.run(&["set", "new2", "v"]), OOM_REPLY, "{policy}");
         let left = keys(&mut t);
-        assert!(left.iter().all(|k| !k.starts_with("key:") || k[4..].parse::<usize>().unwrap() >= 50));
-        assert_eq!(t.run(&["get", "key:60"]), format!("$100\r\n{}\r\n", "x".repeat(100)));
+        assert!(
+            left.iter()
+                .all(|k| !k.starts_with("key:") || k[4..].parse::<usize>().unwrap() >= 50)
+        );
+        assert_eq!(
+            t.run(&["get", "key:60"]),
+            format!("$100\r\n{}\r\n", "x".repeat(100))
+        );
     }
 }
 
@@ -256,14 +298,22 @@ fn volatile_ttl_prefers_the_soonest_deadlines() {
     let mut t = measured_client("volatile-ttl", 10);
     fill(&mut t, 200);
     for i in 0..200 {
-        t.run(&["expire", &format!("key:{i}"), &(10_000 + i * 100).to_string()]);
+        t.run(&[
+            "expire",
+            &format!("key:{i}"),
+            &(10_000 + i * 100).to_string(),
+        ]);
     }
     let limit = measured() * 70 / 100;
     t.run(&["config", "set", "maxmemory", &limit.to_string()]);
     t.run(&["set", "new", "v"]);
     let left = keys(&mut t);
-    let early = (0..60).filter(|i| left.contains(&format!("key:{i}"))).count();
-    let late = (140..200).filter(|i| left.contains(&format!("key:{i}"))).count();
+    let early = (0..60)
+        .filter(|i| left.contains(&format!("key:{i}")))
+        .count();
+    let late = (140..200)
+        .filter(|i| left.contains(&format!("key:{i}")))
+        .count();
     assert!(late > early + 20, "early {early} late {late}");
 }
 
@@ -371,7 +421,14 @@ fn pool_keeps_the_best_candidates_in_order() {
     offer(&mut pool, candidate(1, "low"));
     assert!(pool.iter().all(|c| &c.key[..] != b"low"));
     let best = pool.last().unwrap().key.clone();
-    offer(&mut pool, Candidate { idle: 0, db: 0, key: best });
+    offer(
+        &mut pool,
+        Candidate {
+            idle: 0,
+            db: 0,
+            key: best,
+        },
+    );
     assert_eq!(pool.len(), POOL_SIZE);
     assert_eq!(pool.last().unwrap().idle, 19);
 }
