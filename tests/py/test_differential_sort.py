@@ -67,6 +67,29 @@ SEQUENCES = {
         C("SORT", "l", "BY", "w_*", "ALPHA"), C("SORT", "l", "BY", "w_*", "ALPHA", "LIMIT", "1", "3"),
         C("SORT", "l", "BY", "w_*", "ALPHA", "STORE", "d"), C("LRANGE", "d", "0", "-1"),
     ],
+    # maxmemory and its policies (this file also owns eviction): configuration, the LFU
+    # counter as OBJECT FREQ shows it, and the OOM refusal under noeviction. Each sequence
+    # restores the defaults at its end.
+    "eviction-config": [
+        C("CONFIG", "GET", "maxmemory"), C("CONFIG", "GET", "maxmemory-policy"),
+        C("CONFIG", "GET", "maxmemory-samples"), C("CONFIG", "GET", "lfu-log-factor"),
+        C("CONFIG", "GET", "lfu-decay-time"), C("CONFIG", "SET", "maxmemory", "1.5gb"),
+        C("CONFIG", "SET", "maxmemory", "-1"), C("CONFIG", "SET", "maxmemory-policy", "lru"),
+        C("CONFIG", "SET", "maxmemory-samples", "0"), C("CONFIG", "SET", "lfu-log-factor", "-1"),
+        C("CONFIG", "SET", "lfu-decay-time", "x"), C("CONFIG", "SET", "maxmemory", "3gb"),
+        C("CONFIG", "GET", "maxmemory"), C("SET", "k", "v"), C("OBJECT", "FREQ", "k"),
+        C("CONFIG", "SET", "maxmemory-policy", "ALLKEYS-LFU"), C("CONFIG", "GET", "maxmemory-policy"),
+        C("SET", "k2", "v"), C("OBJECT", "FREQ", "k2"), C("GET", "k2"), C("OBJECT", "FREQ", "k2"),
+        C("OBJECT", "IDLETIME", "k2"), C("OBJECT", "FREQ", "nokey"), C("OBJECT", "IDLETIME", "nokey"),
+        C("CONFIG", "SET", "maxmemory-policy", "volatile-ttl"), C("OBJECT", "FREQ", "k2"),
+        C("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", "noeviction"),
+    ],
+    "oom-noeviction": [
+        C("SET", "a", "1"), C("CONFIG", "SET", "maxmemory", "1"), C("SET", "k", "v"),
+        C("RPUSH", "l", "x"), C("SORT", "a", "STORE", "d"), C("SORT_RO", "nokey"), C("GET", "a"),
+        C("MULTI"), C("GET", "a"), C("EXEC"), C("MULTI"), C("DISCARD"), C("DEL", "a"),
+        C("INFO", "nosuchsection"), C("CONFIG", "SET", "maxmemory", "0"), C("SET", "k", "v"),
+    ],
 }
 
 
