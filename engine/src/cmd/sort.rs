@@ -14,7 +14,16 @@
 //! Locking: BY and GET patterns name arbitrary keys, so a SORT that uses one takes every
 //! shard; a SORT without one locks only its key and its STORE destination.
 //!
+//! Elements are copied out of the container before sorting, because the BY and GET lookups
+//! need the database while the elements are in use.
+//!
 //! Never: allocate for a LIMIT before clamping it to the elements that exist.
+//!
+//! Known difference: the members of a set, or of a sorted set sorted by anything but `BY
+//! nosort`, enter the sort in Ferrite's iteration order, not Redis's hash-table order, so
+//! equal weights under ALPHA with BY (which Redis leaves unordered) can come out differently,
+//! as can a set's order under `BY nosort` without STORE. Lists, and everything fully ordered,
+//! match byte for byte.
 
 mod order;
 #[cfg(test)]
@@ -144,8 +153,7 @@ fn lock(ctx: &mut Ctx<'_, '_>, key: &[u8], options: &Options<'_>) {
     }
 }
 
-/// What was sorted: the container's elements, copied out (the BY and GET lookups need the
-/// database while they are in use).
+/// The type of the value sorted (a missing key sorts as an empty list).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     List,
