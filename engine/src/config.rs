@@ -2,7 +2,9 @@
 //! and the config file read and write them. Each parameter is a row with a getter and a
 //! setter, so CONFIG GET, CONFIG SET and the redis.conf reader share one definition.
 
+use crate::evict::Policy;
 use crate::glob::glob_match;
+use crate::keyspace::access::{LFU_DECAY_TIME_DEFAULT, LFU_LOG_FACTOR_DEFAULT};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -26,6 +28,15 @@ pub struct Config {
     pub appendfilename: String,
     /// Load a log whose last record is torn (dropping it), rather than refuse to start.
     pub aof_load_truncated: bool,
+    /// Bytes of memory above which keys are evicted (see `crate::evict`); 0 = no limit.
+    pub maxmemory: u64,
+    pub maxmemory_policy: Policy,
+    /// Keys sampled per eviction round.
+    pub maxmemory_samples: u32,
+    /// How slowly the LFU counter grows (see `keyspace::access`).
+    pub lfu_log_factor: u32,
+    /// Minutes per LFU counter decrement of an idle key; 0 = never decay.
+    pub lfu_decay_time: u32,
 }
 
 impl Default for Config {
@@ -48,6 +59,11 @@ impl Default for Config {
             appenddirname: "appendonlydir".into(),
             appendfilename: "appendonly.aof".into(),
             aof_load_truncated: true,
+            maxmemory: 0,
+            maxmemory_policy: Policy::NoEviction,
+            maxmemory_samples: crate::evict::SAMPLES_DEFAULT,
+            lfu_log_factor: LFU_LOG_FACTOR_DEFAULT,
+            lfu_decay_time: LFU_DECAY_TIME_DEFAULT,
         }
     }
 }
@@ -238,6 +254,57 @@ static PARAMS: &[Param] = &[
         get: |c| c.timeout.to_string(),
         set: |c, v| {
             c.timeout = parse_bounded(v, 0, i32::MAX as i64)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "maxmemory",
+        mutable: true,
+        get: |c| c.maxmemory.to_string(),
+        set: |c, v| {
+            c.maxmemory = parse_memory_param(v)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "maxmemory-policy",
+        mutable: true,
+        get: |c| c.maxmemory_policy.name().to_string(),
+        set: |c, v| {
+            c.maxmemory_policy = Policy::parse(v).ok_or_else(|| {
+                let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
+                format!(
+                    "argument(s) must be one of the following: {}",
+                    names.join(", ")
+                )
+            })?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "maxmemory-samples",
+        mutable: true,
+        get: |c| c.maxmemory_samples.to_string(),
+        set: |c, v| {
+            c.maxmemory_samples = parse_bounded(v, 1, i32::MAX as i64)? as u32;
+            Ok(())
+        },
+    },
+    Param {
+        name: "lfu-log-factor",
+        mutable: true,
+        get: |c| c.lfu_log_factor.to_string(),
+        set: |c, v| {
+            c.lfu_log_factor = parse_bounded(v, 0, i32::MAX as i64)? as u32;
+            Ok(())
+        },
+    },
+    Param {
+        name: "lfu-decay-time",
+        mutable: true,
+        get: |c| c.lfu_decay_time.to_string(),
+        set: |c, v| {
+            c.lfu_decay_time = parse_bounded(v, 0, i32::MAX as i64)? as u32;
             Ok(())
         },
     },

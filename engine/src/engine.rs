@@ -77,15 +77,14 @@ pub struct Engine {
     pub tcp_port: u16,
     pub used_memory: fn() -> u64,
     shutdown: Mutex<Option<ShutdownMode>>,
-    /// SplitMix64 state for the engine's randomness (RANDOMKEY, SPOP, ...), seeded from the
-    /// I/O environment so a seeded simulation replays the same choices.
-    rng_state: AtomicU64,
     /// The append-only log's shared state (see `aof`).
     pub aof: crate::aof::Aof,
     /// The identity replayed log commands run under (never registered as a connection).
     replay_client: Arc<ClientHandle>,
     /// Clients blocked on keys.
     pub blocking: crate::blocking::Blocking,
+    /// `maxmemory` and the eviction policy's state.
+    pub evictor: crate::evict::Evictor,
     /// Fired when shutdown is requested.
     pub shutdown_signal: Signal,
 }
@@ -127,7 +126,6 @@ impl Engine {
             tcp_port,
             used_memory,
             shutdown: Mutex::new(None),
-            rng_state: AtomicU64::new(seed ^ 0x243F_6A88_85A3_08D3),
             shutdown_signal: Signal::default(),
             blocking: Default::default(),
             aof: Default::default(),
@@ -137,7 +135,9 @@ impl Engine {
                 String::new(),
                 now.mono_us,
             )),
+            evictor: Default::default(),
         };
+        engine.update_config(|_| ());
         engine.aof.configure(appendonly, appendfsync);
         engine
     }
@@ -157,12 +157,12 @@ impl Engine {
         self.replay_client.clone()
     }
 
-    /// 64 random bits from the engine's seeded generator.
+    /// 64 random bits from the engine's seeded generator (RANDOMKEY, SPOP, eviction
+    /// sampling, ...), seeded from the I/O environment so a seeded simulation replays the same
+    /// choices. The stream lives in the keyspace because key lookups draw from it too (the
+    /// LFU counter).
     pub fn random_u64(&self) -> u64 {
-        let state = self
-            .rng_state
-            .fetch_add(crate::util::SPLITMIX_GAMMA, Ordering::Relaxed);
-        crate::util::splitmix64_mix(state.wrapping_add(crate::util::SPLITMIX_GAMMA))
+        self.keyspace.access.random_u64()
     }
 
     /// A random index in `0..n` (`n > 0`); the modulo bias is negligible for keyspace sizes.
@@ -189,6 +189,16 @@ impl Engine {
             .store(config.client_query_buffer_limit, Ordering::Relaxed);
         self.auth_required
             .store(config.requirepass.is_some(), Ordering::Relaxed);
+        self.evictor.configure(
+            config.maxmemory,
+            config.maxmemory_policy,
+            config.maxmemory_samples,
+        );
+        self.keyspace.access.configure(
+            config.maxmemory_policy.is_lfu(),
+            config.lfu_log_factor,
+            config.lfu_decay_time,
+        );
         result
     }
 

@@ -14,6 +14,7 @@ pub mod cmd;
 pub mod command;
 pub mod config;
 pub mod engine;
+pub mod evict;
 pub mod glob;
 pub mod keyspace;
 pub mod ldouble;

@@ -289,6 +289,8 @@ impl Session {
                     && !command.has(flag::NO_AUTH)
                 {
                     self.reject(engine, args, b"NOAUTH Authentication required.");
+                } else if self.refused_for_memory(engine, command, now) {
+                    self.reject(engine, args, crate::evict::OOM.as_bytes());
                 } else if self.client.multi.is_some() && !runs_inside_multi(command) {
                     self.queue(command, args);
                 } else {
@@ -341,6 +343,31 @@ impl Session {
             self.out.error(error);
             self.flag_transaction();
         }
+    }
+
+    /// Runs the eviction policy when used memory exceeds `maxmemory` (before every command,
+    /// as Redis does), and says whether the command must then be refused with the OOM error:
+    /// commands flagged `denyoom`, EXEC of a transaction that queued one, and anything but
+    /// EXEC, DISCARD, QUIT and RESET while a transaction is being queued (queueing itself uses
+    /// memory). The check follows Redis's order: after lookup, arity and authentication.
+    fn refused_for_memory(&self, engine: &Engine, command: &Command, now: Now) -> bool {
+        if engine.evictor.maxmemory() == 0
+            || engine.perform_evictions(now.unix_ms()) != crate::evict::Eviction::Fail
+        {
+            return false;
+        }
+        let name = command.spec.name;
+        let denyoom = command.has(flag::DENYOOM)
+            || (name == "exec"
+                && self.client.multi.as_ref().is_some_and(|multi| {
+                    multi
+                        .queued
+                        .iter()
+                        .any(|(queued, _)| queued.has(flag::DENYOOM))
+                }));
+        let queueing =
+            self.client.multi.is_some() && !matches!(name, "exec" | "discard" | "quit" | "reset");
+        denyoom || queueing
     }
 
     /// A command was refused while a transaction is being queued: EXEC will abort.

@@ -20,6 +20,11 @@ pub fn client() -> TestClient {
 }
 
 pub fn client_with(config: Config) -> TestClient {
+    client_with_memory(config, || 0)
+}
+
+/// A client of a new engine whose used memory is measured by `used_memory` (eviction tests).
+pub fn client_with_memory(config: Config, used_memory: fn() -> u64) -> TestClient {
     let now = Now {
         unix_us: 1_700_000_000_000_000,
         mono_us: 1_000_000,
@@ -28,7 +33,7 @@ pub fn client_with(config: Config) -> TestClient {
         config,
         seed: 7,
         shards: 4,
-        used_memory: || 0,
+        used_memory,
         now,
         process_id: 1,
         tcp_port: 6379,

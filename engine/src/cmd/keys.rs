@@ -55,6 +55,7 @@ use crate::util::eq_ignore_case;
 pub const SAME_OBJECT: &str = "ERR source and destination objects are the same";
 const INVALID_CURSOR: &str = "ERR invalid cursor";
 const LFU_NOT_SELECTED: &str = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+const LFU_SELECTED: &str = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 /// OBJECT REFCOUNT of Redis's shared integers (`OBJ_SHARED_REFCOUNT`).
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 /// Redis shares the integer objects 0..10000 (`OBJ_SHARED_INTEGERS`).
@@ -528,23 +529,36 @@ pub fn object_encoding(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
 }
 
-/// `OBJECT FREQ key`: the LFU counter. Ferrite has no LFU policy, so existing keys get Redis's
-/// error for a server whose maxmemory-policy is not an LFU one.
+/// `OBJECT FREQ key`: the LFU counter, decayed to now (not stored), under an LFU
+/// maxmemory-policy; Redis's error under any other (see `keyspace::access`).
 pub fn object_freq(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
-    if object_lookup(ctx, &args[2], |_, _| ()).is_some() {
-        ctx.out.error(LFU_NOT_SELECTED);
+    let access = &ctx.engine.keyspace.access;
+    let counter = object_lookup(ctx, &args[2], |entry, now_ms| {
+        access.lfu_counter(entry.access_s, now_ms)
+    });
+    if let Some(counter) = counter {
+        if access.is_lfu() {
+            ctx.out.int(i64::from(counter));
+        } else {
+            ctx.out.error(LFU_NOT_SELECTED);
+        }
     }
 }
 
-/// `OBJECT IDLETIME key`: seconds since the key was last read or written.
+/// `OBJECT IDLETIME key`: seconds since the key was last read or written; Redis's error
+/// under an LFU maxmemory-policy, which tracks frequency instead.
 pub fn object_idletime(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     // Both sides are Unix seconds truncated to 32 bits; wrapping subtraction stays right
     // across the 2106 wrap, as Redis's wrapping LRU clock does.
     let idle = object_lookup(ctx, &args[2], |entry, now_ms| {
-        ((now_ms / 1000) as u32).wrapping_sub(entry.access_s)
+        crate::keyspace::access::lru_idle_ms(entry.access_s, now_ms) / 1000
     });
     if let Some(idle) = idle {
-        ctx.out.int(i64::from(idle));
+        if ctx.engine.keyspace.access.is_lfu() {
+            ctx.out.error(LFU_SELECTED);
+        } else {
+            ctx.out.int(idle as i64);
+        }
     }
 }
 

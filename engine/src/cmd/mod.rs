@@ -9,6 +9,7 @@ pub mod expire;
 pub mod keys;
 pub mod multi;
 pub mod server;
+pub mod sort;
 pub mod t_bitmap;
 pub mod t_hash;
 pub mod t_hll;

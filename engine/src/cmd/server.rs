@@ -245,9 +245,12 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
             let used = (engine.used_memory)();
             write!(
                 text,
-                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\n\
-                 maxmemory_policy:noeviction\r\nmem_allocator:libc\r\n",
+                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\n\
+                 maxmemory_policy:{}\r\nmem_allocator:libc\r\n",
                 human_bytes(used),
+                config.maxmemory,
+                human_bytes(config.maxmemory),
+                config.maxmemory_policy.name(),
             )
         }
         "persistence" => write!(
@@ -258,7 +261,7 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
         "stats" => write!(
             text,
             "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ntotal_net_input_bytes:{}\r\n\
-             total_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\n\
+             total_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\n\
              keyspace_hits:{}\r\nkeyspace_misses:{}\r\ntotal_error_replies:{}\r\n",
             load(&stats.total_connections_received),
             load(&stats.total_commands_processed),
@@ -266,6 +269,7 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
             load(&stats.total_net_output_bytes),
             load(&stats.rejected_connections),
             load(&ks.expired_keys),
+            load(&ks.evicted_keys),
             load(&ks.keyspace_hits),
             load(&ks.keyspace_misses),
             load(&stats.total_error_replies),
@@ -353,7 +357,12 @@ pub fn config_set(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 pub fn config_resetstat(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     ctx.engine.stats.reset();
     let ks = &ctx.engine.keyspace.stats;
-    for counter in [&ks.expired_keys, &ks.keyspace_hits, &ks.keyspace_misses] {
+    for counter in [
+        &ks.expired_keys,
+        &ks.evicted_keys,
+        &ks.keyspace_hits,
+        &ks.keyspace_misses,
+    ] {
         counter.store(0, Ordering::Relaxed);
     }
     ctx.out.ok();

@@ -16,6 +16,7 @@
 //! Determinism: maps are `IndexMap`s (insertion order) with hashers seeded from the I/O
 //! environment's randomness, so a seeded run iterates and shards identically every time.
 
+pub mod access;
 pub mod value;
 pub mod watch;
 
@@ -69,6 +70,8 @@ pub struct Shard {
 #[derive(Debug, Default)]
 pub struct KeyspaceStats {
     pub expired_keys: AtomicU64,
+    /// Keys removed to get under `maxmemory` (see `crate::evict`).
+    pub evicted_keys: AtomicU64,
     pub keyspace_hits: AtomicU64,
     pub keyspace_misses: AtomicU64,
     /// Writes since the last successful save (Redis's `dirty`).
@@ -87,6 +90,9 @@ pub struct Keyspace {
     pub watches: Watches,
     /// Written keys that blocked clients wait on.
     pub ready: crate::blocking::ReadyKeys,
+    /// How lookups record accesses (LRU time or LFU counter), and the engine's seeded
+    /// random stream, which the LFU counter draws from.
+    pub access: access::AccessPolicy,
 }
 
 impl Keyspace {
@@ -118,6 +124,7 @@ impl Keyspace {
             stats: KeyspaceStats::default(),
             watches: Watches::default(),
             ready: Default::default(),
+            access: access::AccessPolicy::new(seed ^ 0x243F_6A88_85A3_08D3),
         }
     }
 
@@ -306,11 +313,11 @@ impl<'l, 'a> Db<'l, 'a> {
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let keyspace: &'a Keyspace = self.locked.keyspace;
         let stats = &keyspace.stats;
-        let access_s = (self.now_ms / 1000) as u32;
+        let now_ms = self.now_ms;
         match self.entry_mut(key) {
             Some(entry) => {
                 stats.keyspace_hits.fetch_add(1, Ordering::Relaxed);
-                entry.access_s = access_s;
+                keyspace.access.touch(&mut entry.access_s, now_ms);
                 Some(entry)
             }
             None => {
@@ -338,10 +345,11 @@ impl<'l, 'a> Db<'l, 'a> {
     /// Looks a key up for a write command: refreshes its access time, counts nothing. The key
     /// counts as modified for WATCH (see `watch.rs`).
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        let access_s = (self.now_ms / 1000) as u32;
+        let keyspace: &'a Keyspace = self.locked.keyspace;
+        let now_ms = self.now_ms;
         self.touch(key);
         let entry = self.entry_mut(key)?;
-        entry.access_s = access_s;
+        keyspace.access.touch(&mut entry.access_s, now_ms);
         Some(entry)
     }
 
@@ -350,11 +358,13 @@ impl<'l, 'a> Db<'l, 'a> {
     }
 
     /// Sets `key` to `value` with the given expiry (0 = none), replacing any old value and TTL.
+    /// A replaced key keeps its LFU counter (Redis's `dbSetValue`); its LRU time is now.
     pub fn set(&mut self, key: &[u8], value: Value, expire_ms: u64) {
-        let access_s = (self.now_ms / 1000) as u32;
+        let access = &self.locked.keyspace.access;
+        let (access_s, lfu) = (access.initial(self.now_ms), access.is_lfu());
         self.touch(key);
         let part = self.part(key);
-        let entry = Entry {
+        let mut entry = Entry {
             value,
             expire_ms,
             access_s,
@@ -362,6 +372,9 @@ impl<'l, 'a> Db<'l, 'a> {
         match part.map.get_full_mut(key) {
             Some((_, _, old)) => {
                 let old_expire = old.expire_ms;
+                if lfu {
+                    entry.access_s = old.access_s;
+                }
                 *old = entry;
                 if old_expire != expire_ms {
                     if old_expire != 0 {

@@ -1,6 +1,6 @@
 //! Command table rows of the `generic` group (see `super` for what the fields mean).
 
-use crate::cmd::{expire, keys};
+use crate::cmd::{expire, keys, sort};
 use crate::command::Spec;
 
 pub static COMMANDS: &[Spec] = &[
@@ -382,5 +382,40 @@ pub static COMMANDS: &[Spec] = &[
                 subcommands: &[],
             },
         ],
+    },
+    Spec {
+        name: "sort",
+        arity: -2,
+        flags: &["write", "denyoom", "movablekeys"],
+        acl: &["write", "set", "sortedset", "list", "slow", "dangerous"],
+        keys: (1, 1, 1),
+        key_flags: &["RO access", "RO access", "OW update"],
+        key_notes: &[
+            "",
+            "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+            "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+        ],
+        tips: &[],
+        group: "generic",
+        since: "1.0.0",
+        handler: Some(sort::sort),
+        subcommands: &[],
+    },
+    Spec {
+        name: "sort_ro",
+        arity: -2,
+        flags: &["readonly", "movablekeys"],
+        acl: &["read", "set", "sortedset", "list", "slow", "dangerous"],
+        keys: (1, 1, 1),
+        key_flags: &["RO access", "RO access"],
+        key_notes: &[
+            "",
+            "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+        ],
+        tips: &[],
+        group: "generic",
+        since: "7.0.0",
+        handler: Some(sort::sort_ro),
+        subcommands: &[],
     },
 ];
