@@ -277,6 +277,32 @@ impl Engine {
         *self.shutdown.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Removes due hash fields (HEXPIRE & co.) from the hashes noted as having field TTLs, at
+    /// most `budget` fields per hash per pass; forgets hashes that no longer have any.
+    pub fn active_expire_fields(&self, now: Now, budget: usize) {
+        for shard in 0..self.keyspace.shard_count() {
+            let mut locked = self.keyspace.lock(smallvec::smallvec![shard]);
+            for db in 0..self.keyspace.databases() {
+                let keys: Vec<Box<[u8]>> = locked
+                    .db_shards(db)
+                    .flat_map(|part| part.field_ttl_keys.iter().cloned())
+                    .collect();
+                for key in keys {
+                    let mut view = locked.db(db, now.unix_ms());
+                    let done = match crate::cmd::t_hash::active_expire(&mut view, &key, budget) {
+                        None => true,
+                        Some(outcome) => outcome.key_deleted || outcome.next_deadline.is_none(),
+                    };
+                    if done {
+                        for part in locked.db_shards(db) {
+                            part.field_ttl_keys.remove(&key);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// One active-expiry pass over every shard; returns keys removed and whether due keys
     /// remain (the driver then runs again sooner).
     pub fn active_expire(&self, now: Now, budget_per_shard: usize) -> (usize, bool) {

@@ -26,6 +26,7 @@ pub async fn run<I: Io>(io: I, engine: Arc<Engine>) {
                 break;
             }
         }
+        engine.active_expire_fields(clock, EXPIRE_BUDGET_PER_SHARD);
         let timeout_s = engine.config().timeout;
         if timeout_s > 0 {
             for client in engine.clients() {

@@ -49,7 +49,9 @@ pub fn parse(args: &[String], read_file: ReadFile<'_>) -> Result<Invocation, Str
         }
     }
     config.apply_file(&lines)?;
-    Ok(Invocation::Serve { config: Box::new(config) })
+    Ok(Invocation::Serve {
+        config: Box::new(config),
+    })
 }
 
 /// Quotes a command-line value so the config-line splitter reads it back as one argument.

@@ -39,6 +39,8 @@ pub struct DbShard {
     pub map: KeyMap,
     /// (deadline ms, key) for every key with a TTL.
     pub expires: BTreeSet<(u64, Box<[u8]>)>,
+    /// Hashes that have (or had) fields with a TTL, for the cron's field expiry.
+    pub field_ttl_keys: BTreeSet<Box<[u8]>>,
 }
 
 impl DbShard {
@@ -46,6 +48,7 @@ impl DbShard {
         DbShard {
             map: IndexMap::with_hasher(hasher.clone()),
             expires: BTreeSet::new(),
+            field_ttl_keys: BTreeSet::new(),
         }
     }
 
@@ -324,6 +327,13 @@ impl<'l, 'a> Db<'l, 'a> {
                 stats.keyspace_misses.fetch_add(1, Ordering::Relaxed);
                 None
             }
+        }
+    }
+
+    /// Notes that the hash at `key` has fields with a TTL (see `DbShard::field_ttl_keys`).
+    pub fn note_field_ttl(&mut self, key: &[u8]) {
+        if !self.part(key).field_ttl_keys.contains(key) {
+            self.part(key).field_ttl_keys.insert(Box::from(key));
         }
     }
 

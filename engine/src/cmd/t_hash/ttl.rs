@@ -174,7 +174,11 @@ fn hexpire_generic(
         (Err(WrongType), _) => out.error(WRONGTYPE),
         (Ok(_), Err(error)) => out.error(error),
         (Ok(None), Ok(parsed)) => reply_codes(out, parsed.fields.len(), NO_FIELD),
-        (Ok(Some(changed)), Ok(_)) => add_dirty(engine, changed),
+        (Ok(Some(changed)), Ok(_)) => {
+            add_dirty(engine, changed);
+            // The cron reclaims expired fields of this hash without waiting for a read.
+            db.note_field_ttl(&args[1]);
+        }
     }
 }
 
@@ -311,5 +315,34 @@ pub fn hpersist(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         (Ok(_), Err(error)) => out.error(error),
         (Ok(None), Ok(fields)) => reply_codes(out, fields.len(), NO_FIELD),
         (Ok(Some(changed)), Ok(_)) => add_dirty(engine, usize::from(changed)),
+    }
+}
+
+#[cfg(test)]
+mod active_expiry_tests {
+    use crate::testing::client;
+
+    #[test]
+    fn the_cron_reclaims_expired_fields_and_emptied_hashes_without_reads() {
+        let mut t = client();
+        t.run(&["hset", "h", "a", "1", "b", "2"]);
+        t.run(&["hset", "g", "keep", "1"]);
+        assert_eq!(
+            t.run(&["hpexpire", "h", "100", "fields", "2", "a", "b"]),
+            "*2\r\n:1\r\n:1\r\n"
+        );
+        assert_eq!(
+            t.run(&["hpexpire", "g", "100000", "fields", "1", "keep"]),
+            "*1\r\n:1\r\n"
+        );
+        t.advance_ms(200);
+        assert_eq!(
+            t.run(&["dbsize"]),
+            ":2\r\n",
+            "nothing reclaimed before the cron runs"
+        );
+        t.engine.active_expire_fields(t.now, 100);
+        assert_eq!(t.run(&["dbsize"]), ":1\r\n", "the emptied hash is gone");
+        assert_eq!(t.run(&["hlen", "g"]), ":1\r\n");
     }
 }
