@@ -86,6 +86,12 @@ pub struct Engine {
     pub shutdown_signal: Signal,
 }
 
+/// Copies the configuration pub/sub reads on every publish into its atomics.
+fn apply_pubsub_config(pubsub: &crate::pubsub::PubSub, config: &Config) {
+    pubsub.set_notify_flags(config.notify_keyspace_events);
+    pubsub.set_limit(config.client_output_buffer_limit[crate::config::ObufClass::Pubsub as usize]);
+}
+
 impl Engine {
     pub fn new(options: EngineOptions) -> Engine {
         let EngineOptions {
@@ -107,8 +113,10 @@ impl Engine {
         }
         run_id.truncate(40);
 
+        let keyspace = Keyspace::new(config.databases, shards, seed);
+        apply_pubsub_config(&keyspace.pubsub, &config);
         Engine {
-            keyspace: Keyspace::new(config.databases, shards, seed),
+            keyspace,
             proto_max_bulk_len: AtomicU64::new(config.proto_max_bulk_len),
             query_buffer_limit: AtomicU64::new(config.client_query_buffer_limit),
             auth_required: AtomicBool::new(config.requirepass.is_some()),
@@ -160,7 +168,13 @@ impl Engine {
             .store(config.client_query_buffer_limit, Ordering::Relaxed);
         self.auth_required
             .store(config.requirepass.is_some(), Ordering::Relaxed);
+        apply_pubsub_config(&self.keyspace.pubsub, &config);
         result
+    }
+
+    /// Pub/sub: subscriptions, PUBLISH, keyspace notifications.
+    pub fn pubsub(&self) -> &crate::pubsub::PubSub {
+        &self.keyspace.pubsub
     }
 
     /// True if `password` is the configured `requirepass`.

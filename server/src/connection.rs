@@ -4,7 +4,10 @@
 //! passes [`FLUSH_BYTES`], and nothing more is read until they are written, so a client that
 //! pipelines without reading stalls itself instead of growing the server's memory. The read is
 //! raced against the client's waker so CLIENT KILL, idle timeouts and shutdown take effect on
-//! a connection that is waiting for input.
+//! a connection that is waiting for input, and so that output other clients produce for this
+//! one (pub/sub messages, a served blocking command's reply) is written as soon as it arrives.
+//! That output is taken from the client's outbox at most [`FLUSH_BYTES`] at a time: while the
+//! socket is slow it stays in the outbox, where `client-output-buffer-limit` bounds it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -64,6 +67,7 @@ async fn drive<I: Io>(
         if session.is_blocked() {
             session.poll_blocked(engine, clock);
         }
+        session.take_output(FLUSH_BYTES);
         loop {
             match session.process_one(engine, &mut input, clock) {
                 Step::NeedMore | Step::Blocked => break,
@@ -91,10 +95,11 @@ async fn drive<I: Io>(
             return Ok(());
         }
         let blocked = session.is_blocked();
-        // Woken by CLIENT KILL, shutdown, or (when blocked) a reply served on our behalf.
+        // Woken by CLIENT KILL, shutdown, or output from other clients (pub/sub messages, a
+        // reply served on our behalf).
         let woken = std::future::poll_fn(|cx| {
             handle.waker.register(cx.waker());
-            if handle.is_killed() || (blocked && handle.has_reply()) {
+            if handle.is_killed() || handle.has_output() {
                 Poll::Ready(())
             } else {
                 Poll::Pending

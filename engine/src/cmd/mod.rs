@@ -8,6 +8,7 @@ pub mod conn;
 pub mod expire;
 pub mod keys;
 pub mod multi;
+pub mod pubsub;
 pub mod server;
 pub mod t_hash;
 pub mod t_list;

@@ -13,6 +13,10 @@
 //! Invariant SCAN relies on (see `cmd/keys.rs`): entries of a map are only ever appended, or
 //! moved to a lower index by `swap_remove`; nothing may sort a map or move an entry upward.
 //!
+//! Keyspace notifications: the keyspace emits the events that belong to it rather than to a
+//! command — `expired` (lazy and active expiry), `new` (a key created), `keymiss` (a read
+//! found nothing) — and commands emit their own through [`Db::notify`] (see `pubsub`).
+//!
 //! Determinism: maps are `IndexMap`s (insertion order) with hashers seeded from the I/O
 //! environment's randomness, so a seeded run iterates and shards identically every time.
 
@@ -26,6 +30,8 @@ use std::sync::{Mutex, MutexGuard};
 use ahash::RandomState;
 use indexmap::IndexMap;
 use smallvec::SmallVec;
+
+use crate::pubsub::{PubSub, class};
 
 pub use value::{Entry, Value};
 pub use watch::Watches;
@@ -87,6 +93,8 @@ pub struct Keyspace {
     pub watches: Watches,
     /// Written keys that blocked clients wait on.
     pub ready: crate::blocking::ReadyKeys,
+    /// Pub/sub, which keyspace notifications publish through.
+    pub pubsub: PubSub,
 }
 
 impl Keyspace {
@@ -118,6 +126,7 @@ impl Keyspace {
             stats: KeyspaceStats::default(),
             watches: Watches::default(),
             ready: Default::default(),
+            pubsub: PubSub::default(),
         }
     }
 
@@ -195,6 +204,8 @@ impl Keyspace {
                 let entry = db.map.swap_remove(&key);
                 debug_assert!(entry.is_some(), "expires index names a missing key");
                 self.watches.touch_expired(index, &key);
+                self.pubsub
+                    .notify(index, class::EXPIRED, "expired", &key, now_ms);
                 removed += 1;
             }
         }
@@ -297,6 +308,9 @@ impl<'l, 'a> Db<'l, 'a> {
             part.remove(key);
             keyspace.watches.touch_expired(db, key);
             expired_keys.fetch_add(1, Ordering::Relaxed);
+            keyspace
+                .pubsub
+                .notify(db, class::EXPIRED, "expired", key, now_ms);
             return None;
         }
         Some(&mut part.map[index])
@@ -307,6 +321,7 @@ impl<'l, 'a> Db<'l, 'a> {
         let keyspace: &'a Keyspace = self.locked.keyspace;
         let stats = &keyspace.stats;
         let access_s = (self.now_ms / 1000) as u32;
+        let (db, now_ms) = (self.db, self.now_ms);
         match self.entry_mut(key) {
             Some(entry) => {
                 stats.keyspace_hits.fetch_add(1, Ordering::Relaxed);
@@ -315,9 +330,27 @@ impl<'l, 'a> Db<'l, 'a> {
             }
             None => {
                 stats.keyspace_misses.fetch_add(1, Ordering::Relaxed);
+                keyspace
+                    .pubsub
+                    .notify(db, class::KEY_MISS, "keymiss", key, now_ms);
                 None
             }
         }
+    }
+
+    /// Publishes keyspace event `event` of class `class` (see `pubsub::class`) on `key` of
+    /// this database, if `notify-keyspace-events` asks for it: Redis's `notifyKeyspaceEvent`.
+    /// Call it where Redis does, after the change it reports.
+    pub fn notify(&self, class: u32, event: &str, key: &[u8]) {
+        self.locked
+            .keyspace
+            .pubsub
+            .notify(self.db, class, event, key, self.now_ms);
+    }
+
+    /// True if events of `class` are being published (to skip preparing one).
+    pub fn notifying(&self, class: u32) -> bool {
+        self.locked.keyspace.pubsub.wants(class)
     }
 
     /// Marks `key` as modified for WATCH.
@@ -350,8 +383,11 @@ impl<'l, 'a> Db<'l, 'a> {
     }
 
     /// Sets `key` to `value` with the given expiry (0 = none), replacing any old value and TTL.
+    /// Creating the key is a `new` event; replacing a logically expired one is an `expired`
+    /// event first, as Redis's lookup before `dbAdd` would make it.
     pub fn set(&mut self, key: &[u8], value: Value, expire_ms: u64) {
-        let access_s = (self.now_ms / 1000) as u32;
+        let (now_ms, db) = (self.now_ms, self.db);
+        let access_s = (now_ms / 1000) as u32;
         self.touch(key);
         let part = self.part(key);
         let entry = Entry {
@@ -359,7 +395,7 @@ impl<'l, 'a> Db<'l, 'a> {
             expire_ms,
             access_s,
         };
-        match part.map.get_full_mut(key) {
+        let created = match part.map.get_full_mut(key) {
             Some((_, _, old)) => {
                 let old_expire = old.expire_ms;
                 *old = entry;
@@ -371,13 +407,28 @@ impl<'l, 'a> Db<'l, 'a> {
                         part.expires.insert((expire_ms, Box::from(key)));
                     }
                 }
+                let was_expired = old_expire != 0 && old_expire < now_ms;
+                if was_expired {
+                    let keyspace = self.locked.keyspace;
+                    keyspace.watches.touch_expired(db, key);
+                    keyspace
+                        .stats
+                        .expired_keys
+                        .fetch_add(1, Ordering::Relaxed);
+                    self.notify(class::EXPIRED, "expired", key);
+                }
+                was_expired
             }
             None => {
                 part.map.insert(Box::from(key), entry);
                 if expire_ms != 0 {
                     part.expires.insert((expire_ms, Box::from(key)));
                 }
+                true
             }
+        };
+        if created {
+            self.notify(class::NEW, "new", key);
         }
     }
 

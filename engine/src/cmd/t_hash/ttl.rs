@@ -19,7 +19,7 @@
 
 use bytes::Bytes;
 
-use super::{Access, WrongType, add_dirty, db_and_out, keyword, with_hash};
+use super::{Access, WrongType, add_dirty, db_and_out, keyword, with_hash, with_hash_notify};
 use crate::cmd::{NOT_INTEGER, WRONGTYPE};
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -141,14 +141,20 @@ fn hexpire_generic(
     let base_ms = if relative { now_ms } else { 0 };
     let parsed = parse_setter(args, name, unit_ms, base_ms);
     let (mut db, out) = db_and_out(ctx);
-    let outcome = with_hash(&mut db, &args[1], Access::Write, |hash| {
+    // Redis 7.4 publishes `hdel` if a deadline in the past deleted a field, else `hexpire`.
+    let outcome = with_hash_notify(
+        &mut db,
+        &args[1],
+        Access::Write,
+        |hash| {
         let Ok(parsed) = &parsed else {
-            return 0;
+            return (0, false);
         };
         // Redis turns a listpack into a listpackex here, whether or not a field changes.
         hash.enable_field_ttl();
         out.array(parsed.fields.len());
         let mut changed = 0;
+        let mut deleted = false;
         for field in parsed.fields {
             let code = match hash.deadline(field) {
                 None => NO_FIELD,
@@ -158,6 +164,7 @@ fn hexpire_generic(
                 Some(_) if parsed.deadline <= now_ms => {
                     hash.remove(field);
                     changed += 1;
+                    deleted = true;
                     DELETED
                 }
                 Some(_) => {
@@ -168,13 +175,19 @@ fn hexpire_generic(
             };
             out.int(code);
         }
-        changed
-    });
+        (changed, deleted)
+    },
+        |&(changed, deleted)| match (changed, deleted) {
+            (0, _) => None,
+            (_, true) => Some("hdel"),
+            (_, false) => Some("hexpire"),
+        },
+    );
     match (outcome, parsed) {
         (Err(WrongType), _) => out.error(WRONGTYPE),
         (Ok(_), Err(error)) => out.error(error),
         (Ok(None), Ok(parsed)) => reply_codes(out, parsed.fields.len(), NO_FIELD),
-        (Ok(Some(changed)), Ok(_)) => add_dirty(engine, changed),
+        (Ok(Some((changed, _))), Ok(_)) => add_dirty(engine, changed),
     }
 }
 
@@ -287,7 +300,11 @@ pub fn hpersist(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let engine = ctx.engine;
     let parsed = parse_fields(args, 2, NUMFIELDS_READER);
     let (mut db, out) = db_and_out(ctx);
-    let outcome = with_hash(&mut db, &args[1], Access::Write, |hash| {
+    let outcome = with_hash_notify(
+        &mut db,
+        &args[1],
+        Access::Write,
+        |hash| {
         let Ok(fields) = parsed else {
             return false;
         };
@@ -305,7 +322,9 @@ pub fn hpersist(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             });
         }
         changed
-    });
+    },
+        |changed| changed.then_some("hpersist"),
+    );
     match (outcome, parsed) {
         (Err(WrongType), _) => out.error(WRONGTYPE),
         (Ok(_), Err(error)) => out.error(error),

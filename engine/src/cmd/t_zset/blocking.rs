@@ -5,7 +5,7 @@
 use bytes::Bytes;
 
 use super::pop::{End, pop, reply_popped};
-use super::{WrongType, is_option, lock_keys};
+use super::{WrongType, is_option, lock_keys, remove_if_empty};
 use crate::cmd::t_list::blocking::deadline_arg;
 use crate::cmd::t_string::db_and_out;
 use crate::cmd::{SYNTAX, WRONGTYPE};
@@ -50,7 +50,10 @@ fn take_or_block(
             Err(WrongType) if serving.is_some() => return,
             Err(WrongType) => return out.error(WRONGTYPE),
             Ok(None) => {}
-            Ok(Some(popped)) => return reply_popped(out, Some(key), &popped, nested),
+            Ok(Some(popped)) => {
+                reply_popped(out, Some(key), &popped, nested);
+                return remove_if_empty(&mut db, key);
+            }
         }
     }
     if ctx.client.serving.is_some() {

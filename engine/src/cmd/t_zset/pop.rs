@@ -22,12 +22,15 @@ use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 
-use super::{WrongType, is_option, lock_keys, read, reply_entries_header, reply_entry};
+use super::{
+    WrongType, is_option, lock_keys, read, remove_if_empty, reply_entries_header, reply_entry,
+};
 use crate::cmd::keys::parse_cursor;
 use crate::cmd::t_string::db_and_out;
 use crate::cmd::{NOT_INTEGER, SYNTAX, WRONGTYPE};
 use crate::glob::glob_match;
 use crate::keyspace::{Db, Value};
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -51,9 +54,10 @@ pub(super) const RANDOM_REPLY_BYTES_MAX: usize = if cfg!(test) { 1 << 20 } else 
 pub(crate) type Popped = Vec<(f64, Box<[u8]>)>;
 
 /// Pops up to `count` entries from the `end` of the sorted set at `key`, in pop order,
-/// deleting the key once empty and counting one change per entry (Redis's
+/// counting one change per entry and publishing `zpopmin`/`zpopmax` (Redis's
 /// `genericZpopCommand`). `Ok(None)` when the key does not exist; `Err` (nothing replied)
-/// when it holds another type.
+/// when it holds another type. The caller replies, then calls `remove_if_empty`: Redis
+/// deletes an emptied key (and publishes `del`) after its reply.
 pub(crate) fn pop(
     db: &mut Db<'_, '_>,
     key: &[u8],
@@ -77,8 +81,12 @@ pub(crate) fn pop(
     zset.remove_ranks(ranks, end == End::Max, |score, member| {
         popped.push((score, member.into()));
     });
-    if zset.is_empty() {
-        db.remove(key);
+    if !popped.is_empty() {
+        let event = match end {
+            End::Min => "zpopmin",
+            End::Max => "zpopmax",
+        };
+        db.notify(class::ZSET, event, key);
     }
     let stats = &db.locked().keyspace().stats;
     stats
@@ -149,7 +157,10 @@ fn zpop_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], end: End) {
     match pop(&mut db, &args[1], end, count) {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(None) => out.array(0),
-        Ok(Some(popped)) => reply_popped(out, None, &popped, nested),
+        Ok(Some(popped)) => {
+            reply_popped(out, None, &popped, nested);
+            remove_if_empty(&mut db, &args[1]);
+        }
     }
 }
 
@@ -205,7 +216,10 @@ pub fn zmpop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         match pop(&mut db, key, end, count.unwrap_or(1)) {
             Err(WrongType) => return out.error(WRONGTYPE),
             Ok(None) => {}
-            Ok(Some(popped)) => return reply_popped(out, Some(key), &popped, true),
+            Ok(Some(popped)) => {
+                reply_popped(out, Some(key), &popped, true);
+                return remove_if_empty(&mut db, key);
+            }
         }
     }
     out.null_array();

@@ -9,6 +9,7 @@ mod connection;
 mod generic;
 mod hash;
 mod list;
+mod pubsub;
 mod server;
 mod set;
 mod string;
@@ -29,4 +30,5 @@ pub static FAMILIES: &[&[Spec]] = &[
     set::COMMANDS,
     zset::COMMANDS,
     transactions::COMMANDS,
+    pubsub::COMMANDS,
 ];
