@@ -25,6 +25,7 @@ use crate::Now;
 use crate::client::ClientHandle;
 use crate::command::Command;
 use crate::engine::Engine;
+use crate::pubsub::ExecutingGuard;
 use crate::resp::{Protocol, Reply};
 use crate::session::{Client, Ctx};
 
@@ -251,7 +252,10 @@ fn attempt(engine: &Engine, waiter: &Waiter, ready_key: &[u8], now: Now) -> Opti
         .collect();
     let locked = engine.keyspace.lock(shards);
     let mut client = Client::serving(waiter.handle.clone(), waiter.db, ready_key.to_vec());
-    let mut out = Reply::new(waiter.protocol);
+    // The served command's keyspace events that reach the waiter itself go into its reply
+    // where they happen (a served BLPOP's `lpop` after its reply), as for a command it runs.
+    let _executing = ExecutingGuard::new(&waiter.handle);
+    let mut out = Reply::new(waiter.protocol).with_push_slot(waiter.handle.push_slot.clone());
     let mut ctx = Ctx {
         engine,
         client: &mut client,
@@ -261,5 +265,14 @@ fn attempt(engine: &Engine, waiter: &Waiter, ready_key: &[u8], now: Now) -> Opti
     };
     handler(&mut ctx, &waiter.args);
     drop(ctx);
-    (!out.buf.is_empty()).then(|| out.buf.to_vec())
+    if out.buf.is_empty() {
+        // Still blocked: what was published to the waiter meanwhile is ordinary output.
+        let pending = waiter.handle.push_slot.take();
+        if !pending.is_empty() {
+            waiter.handle.append_output(&pending);
+        }
+        return None;
+    }
+    out.splice();
+    Some(out.buf.to_vec())
 }

@@ -120,6 +120,17 @@ impl ClientHandle {
         self.waker.wake();
     }
 
+    /// Appends bytes to the outbox without a limit check (a served command's events that
+    /// found the client still blocked) and wakes the driver.
+    pub fn append_output(&self, bytes: &[u8]) {
+        let mut outbox = self.outbox();
+        outbox.buf.extend_from_slice(bytes);
+        self.outbox_bytes
+            .store(outbox.buf.len() as u64, Ordering::Relaxed);
+        drop(outbox);
+        self.waker.wake();
+    }
+
     /// Appends a pub/sub message (already encoded in this client's protocol) and wakes the
     /// driver. Past `limit` the client is killed and everything pending is dropped, as Redis
     /// closes a client over its output buffer limit. Returns false if the message was dropped.
@@ -143,6 +154,11 @@ impl ClientHandle {
         drop(outbox);
         self.waker.wake();
         true
+    }
+
+    /// Bytes waiting in the outbox.
+    pub fn output_bytes(&self) -> usize {
+        self.outbox_bytes.load(Ordering::Relaxed) as usize
     }
 
     /// True when the outbox holds bytes to write or a served reply.

@@ -67,7 +67,15 @@ async fn drive<I: Io>(
         if session.is_blocked() {
             session.poll_blocked(engine, clock);
         }
-        session.take_output(FLUSH_BYTES);
+        // Output other clients produced (pub/sub messages) goes out before the replies to the
+        // commands read since, as in Redis where it is already in the output buffer; in
+        // chunks, so a slow socket leaves it in the outbox, where its limit applies. Only what
+        // is there now: a stream of new messages must not starve the client's commands.
+        let mut pending = handle.output_bytes();
+        while session.take_output(FLUSH_BYTES) && pending > FLUSH_BYTES {
+            pending -= FLUSH_BYTES;
+            flush(engine, session, stream).await?;
+        }
         loop {
             match session.process_one(engine, &mut input, clock) {
                 Step::NeedMore | Step::Blocked => break,
@@ -137,6 +145,9 @@ async fn drive<I: Io>(
     }
 }
 
+/// Writes the session's output. The write races the client's kill signal: a client that
+/// stopped reading (a slow subscriber over its output buffer limit, CLIENT KILL) must be
+/// disconnected even though its socket will never drain.
 async fn flush<S: Stream>(
     engine: &Engine,
     session: &mut Session,
@@ -145,7 +156,26 @@ async fn flush<S: Stream>(
     if session.out.buf.is_empty() {
         return Ok(());
     }
-    stream.write_all(&session.out.buf).await?;
+    let handle = &session.client.handle;
+    let killed = std::future::poll_fn(|cx| {
+        handle.waker.register(cx.waker());
+        if handle.is_killed() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    });
+    {
+        let write = std::pin::pin!(stream.write_all(&session.out.buf));
+        match select(write, std::pin::pin!(killed)).await {
+            Either::Left((written, _)) => written?,
+            Either::Right(_) => {
+                return Err(std::io::Error::other(
+                    "client killed while output was pending",
+                ));
+            }
+        }
+    }
     engine
         .stats
         .total_net_output_bytes

@@ -35,7 +35,9 @@ use crate::types::zset::{AddFlags, AddOutcome, LexRange, ScoreRange, ZSet, parse
 
 // For the blocking forms (BZPOPMIN, BZPOPMAX, BZMPOP), which run a pop after a wake-up.
 #[allow(unused_imports)]
-pub(crate) use pop::{End, Popped, pop, reply_popped};
+pub(crate) use pop::{End, Popped};
+#[cfg(test)]
+pub(crate) use pop::{pop, reply_popped};
 pub use pop::{zmpop, zpopmax, zpopmin, zrandmember, zscan};
 pub use range::{
     zrange, zrangebylex, zrangebyscore, zrangestore, zremrangebylex, zremrangebyrank,

@@ -46,6 +46,13 @@ impl PushSlot {
         self.pending.store(true, Ordering::Release);
     }
 
+    /// Takes everything queued.
+    pub fn take(&self) -> Vec<u8> {
+        let mut buf = self.buf.lock().unwrap_or_else(|p| p.into_inner());
+        self.pending.store(false, Ordering::Release);
+        std::mem::take(&mut *buf)
+    }
+
     /// Moves everything queued to the end of `out`.
     fn drain_into(&self, out: &mut BytesMut) {
         let mut buf = self.buf.lock().unwrap_or_else(|p| p.into_inner());

@@ -58,11 +58,24 @@ pub(crate) type Popped = Vec<(f64, Box<[u8]>)>;
 /// `genericZpopCommand`). `Ok(None)` when the key does not exist; `Err` (nothing replied)
 /// when it holds another type. The caller replies, then calls `remove_if_empty`: Redis
 /// deletes an emptied key (and publishes `del`) after its reply.
+#[cfg(test)]
 pub(crate) fn pop(
     db: &mut Db<'_, '_>,
     key: &[u8],
     end: End,
     count: usize,
+) -> Result<Option<Popped>, WrongType> {
+    pop_with(db, key, end, count, |_| {})
+}
+
+/// [`pop`], calling `before(n)` once it knows it will pop `n` entries, before it removes
+/// them: Redis writes its reply's header there, ahead of the pop's keyspace event.
+fn pop_with(
+    db: &mut Db<'_, '_>,
+    key: &[u8],
+    end: End,
+    count: usize,
+    before: impl FnOnce(usize),
 ) -> Result<Option<Popped>, WrongType> {
     let zset = match db.lookup_write(key) {
         None => return Ok(None),
@@ -73,6 +86,7 @@ pub(crate) fn pop(
     };
     let len = zset.len();
     let count = count.min(len);
+    before(count);
     let ranks = match end {
         End::Min => 0..count,
         End::Max => len - count..len,
@@ -98,25 +112,34 @@ pub(crate) fn pop(
 /// Replies popped entries in Redis's four shapes: flat `[m, s, ...]` (ZPOPMIN, and RESP3
 /// without COUNT), nested `[[m, s], ...]` (RESP3 with COUNT), flat after the key (BZPOPMIN)
 /// or `[key, [[m, s], ...]]` (ZMPOP, BZMPOP).
+#[cfg(test)]
 pub(crate) fn reply_popped(
     out: &mut Reply,
     key: Option<&[u8]>,
     entries: &[(f64, Box<[u8]>)],
     nested: bool,
 ) {
+    reply_popped_header(out, key, entries.len(), nested);
+    reply_popped_entries(out, entries, nested);
+}
+
+fn reply_popped_header(out: &mut Reply, key: Option<&[u8]>, n: usize, nested: bool) {
     match (key, nested) {
-        (None, false) => out.array(entries.len() * 2),
-        (None, true) => out.array(entries.len()),
+        (None, false) => out.array(n * 2),
+        (None, true) => out.array(n),
         (Some(key), false) => {
-            out.array(entries.len() * 2 + 1);
+            out.array(n * 2 + 1);
             out.bulk(key);
         }
         (Some(key), true) => {
             out.array(2);
             out.bulk(key);
-            out.array(entries.len());
+            out.array(n);
         }
     }
+}
+
+fn reply_popped_entries(out: &mut Reply, entries: &[(f64, Box<[u8]>)], nested: bool) {
     for (score, member) in entries {
         if nested {
             out.array(2);
@@ -124,6 +147,26 @@ pub(crate) fn reply_popped(
         out.bulk(member);
         out.double(*score);
     }
+}
+
+/// Pops from `key` and replies `[key, ...]` (see [`reply_popped`]) in Redis's order: header,
+/// `zpopmin`/`zpopmax` event, entries, and the emptied key's `del`. False (nothing replied)
+/// when the key is missing.
+pub(crate) fn pop_replying(
+    db: &mut Db<'_, '_>,
+    out: &mut Reply,
+    key: &[u8],
+    end: End,
+    count: usize,
+    nested: bool,
+) -> Result<bool, WrongType> {
+    let header = |n| reply_popped_header(out, Some(key), n, nested);
+    let Some(popped) = pop_with(db, key, end, count, header)? else {
+        return Ok(false);
+    };
+    reply_popped_entries(out, &popped, nested);
+    remove_if_empty(db, key);
+    Ok(true)
 }
 
 /// `ZPOPMIN key [count]`: removes and replies the members with the lowest scores.
@@ -154,11 +197,12 @@ fn zpop_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], end: End) {
     // RESP3 nests the pairs only when COUNT was given, as in Redis.
     let nested = ctx.out.resp3() && args.len() == 3;
     let (mut db, out) = db_and_out(ctx);
-    match pop(&mut db, &args[1], end, count) {
+    let header = |n| reply_popped_header(out, None, n, nested);
+    match pop_with(&mut db, &args[1], end, count, header) {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(None) => out.array(0),
         Ok(Some(popped)) => {
-            reply_popped(out, None, &popped, nested);
+            reply_popped_entries(out, &popped, nested);
             remove_if_empty(&mut db, &args[1]);
         }
     }
@@ -213,13 +257,10 @@ pub fn zmpop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     lock_keys(ctx, keys.iter().map(|k| &k[..]));
     let (mut db, out) = db_and_out(ctx);
     for key in keys {
-        match pop(&mut db, key, end, count.unwrap_or(1)) {
+        match pop_replying(&mut db, out, key, end, count.unwrap_or(1), true) {
             Err(WrongType) => return out.error(WRONGTYPE),
-            Ok(None) => {}
-            Ok(Some(popped)) => {
-                reply_popped(out, Some(key), &popped, true);
-                return remove_if_empty(&mut db, key);
-            }
+            Ok(false) => {}
+            Ok(true) => return,
         }
     }
     out.null_array();
