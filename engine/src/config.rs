@@ -168,9 +168,7 @@ fn set_obuf_limits(config: &mut Config, value: &str) -> Result<(), SetError> {
             "slave" | "replica" => ObufClass::Replica,
             "pubsub" => ObufClass::Pubsub,
             _ => {
-                return Err(
-                    "Invalid client class specified in buffer limit configuration.".into(),
-                );
+                return Err("Invalid client class specified in buffer limit configuration.".into());
             }
         };
         let (hard, soft, seconds) = (
@@ -180,14 +178,12 @@ fn set_obuf_limits(config: &mut Config, value: &str) -> Result<(), SetError> {
         );
         let (Some(hard_bytes), Some(soft_bytes), Some(seconds)) = (hard, soft, seconds) else {
             return Err(
-                "Error in hard, soft or soft_seconds setting in buffer limit configuration."
-                    .into(),
+                "Error in hard, soft or soft_seconds setting in buffer limit configuration.".into(),
             );
         };
         if seconds < 0 {
             return Err(
-                "Error in hard, soft or soft_seconds setting in buffer limit configuration."
-                    .into(),
+                "Error in hard, soft or soft_seconds setting in buffer limit configuration.".into(),
             );
         }
         next[class as usize] = ObufLimit {

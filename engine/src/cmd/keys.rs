@@ -118,15 +118,18 @@ fn is_expired(entry: &Entry, now_ms: u64) -> bool {
 
 /// Removes the entry at `index` of database `db`'s shard part because it expired (SCAN,
 /// RANDOMKEY), as lazy expiry does: counted, WATCHers told, `expired` published.
-fn remove_expired_at(part: &mut DbShard, index: usize, keyspace: &Keyspace, db: usize, now_ms: u64) {
+fn remove_expired_at(
+    part: &mut DbShard,
+    index: usize,
+    keyspace: &Keyspace,
+    db: usize,
+    now_ms: u64,
+) {
     if let Some((key, entry)) = part.map.swap_remove_index(index) {
         if entry.expire_ms != 0 {
             part.expires.remove(&(entry.expire_ms, key.clone()));
         }
-        keyspace
-            .stats
-            .expired_keys
-            .fetch_add(1, Ordering::Relaxed);
+        keyspace.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
         keyspace.watches.touch_expired(db, &key);
         keyspace
             .pubsub

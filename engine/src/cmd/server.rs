@@ -10,8 +10,8 @@ use crate::cmd::{SYNTAX, conn::REDIS_VERSION, reply_help};
 use crate::command::{Command, Commands, Spec};
 use crate::config::ConfigError;
 use crate::engine::ShutdownMode;
-use crate::resp::parse::parse_i64;
 use crate::pubsub::Kind;
+use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
 use crate::util::eq_ignore_case;
 

@@ -229,15 +229,11 @@ fn hset_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], name: &str) {
     let (mut db, out) = db_and_out(ctx);
     let pairs = args[2..].chunks_exact(2);
     let written = pairs.len();
-    let created = with_hash_or_create(
-        &mut db,
-        &args[1],
-        |hash| {
-            pairs
-                .filter(|pair| hash.set(&pair[0], &pair[1], &hasher))
-                .count()
-        },
-    );
+    let created = with_hash_or_create(&mut db, &args[1], |hash| {
+        pairs
+            .filter(|pair| hash.set(&pair[0], &pair[1], &hasher))
+            .count()
+    });
     match created {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(created) => {
@@ -270,11 +266,9 @@ pub fn hsetnx(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let engine = ctx.engine;
     let hasher = engine.keyspace.value_hasher();
     let (mut db, out) = db_and_out(ctx);
-    let set = with_hash_or_create(
-        &mut db,
-        &args[1],
-        |hash| !hash.contains(field) && hash.set(field, value, &hasher),
-    );
+    let set = with_hash_or_create(&mut db, &args[1], |hash| {
+        !hash.contains(field) && hash.set(field, value, &hasher)
+    });
     match set {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(set) => {
@@ -319,19 +313,15 @@ pub fn hincrby(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let engine = ctx.engine;
     let hasher = engine.keyspace.value_hasher();
     let (mut db, out) = db_and_out(ctx);
-    let outcome = with_hash_or_create(
-        &mut db,
-        &args[1],
-        |hash| {
-            let current = match hash.get(field) {
-                None => 0,
-                Some(text) => parse_i64(text).ok_or(NOT_INTEGER_HASH)?,
-            };
-            let sum = current.checked_add(increment).ok_or(OVERFLOW)?;
-            hash.set_keep_ttl(field, itoa::Buffer::new().format(sum).as_bytes(), &hasher);
-            Ok::<_, &str>(sum)
-        },
-    );
+    let outcome = with_hash_or_create(&mut db, &args[1], |hash| {
+        let current = match hash.get(field) {
+            None => 0,
+            Some(text) => parse_i64(text).ok_or(NOT_INTEGER_HASH)?,
+        };
+        let sum = current.checked_add(increment).ok_or(OVERFLOW)?;
+        hash.set_keep_ttl(field, itoa::Buffer::new().format(sum).as_bytes(), &hasher);
+        Ok::<_, &str>(sum)
+    });
     match outcome {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(Err(error)) => out.error(error),
@@ -358,19 +348,15 @@ pub fn hincrbyfloat(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let engine = ctx.engine;
     let hasher = engine.keyspace.value_hasher();
     let (mut db, out) = db_and_out(ctx);
-    let outcome = with_hash_or_create(
-        &mut db,
-        &args[1],
-        |hash| {
-            let current = hash.get(field).unwrap_or(b"0");
-            if parse_f64(current).is_none() {
-                return Err(NOT_FLOAT_HASH);
-            }
-            let sum = incr_by_float(current, increment).ok_or(RESULT_NAN)?;
-            hash.set_keep_ttl(field, sum.as_bytes(), &hasher);
-            Ok::<_, &str>(sum)
-        },
-    );
+    let outcome = with_hash_or_create(&mut db, &args[1], |hash| {
+        let current = hash.get(field).unwrap_or(b"0");
+        if parse_f64(current).is_none() {
+            return Err(NOT_FLOAT_HASH);
+        }
+        let sum = incr_by_float(current, increment).ok_or(RESULT_NAN)?;
+        hash.set_keep_ttl(field, sum.as_bytes(), &hasher);
+        Ok::<_, &str>(sum)
+    });
     match outcome {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(Err(error)) => out.error(error),

@@ -186,7 +186,15 @@ fn intersect(ctx: &mut Ctx<'_, '_>, keys: &[Bytes], target: Target<'_>) {
             let delete_first = present.is_none();
             drop(present);
             sources.restore(&mut db);
-            store(&mut db, engine, out, dst, result, "sinterstore", delete_first);
+            store(
+                &mut db,
+                engine,
+                out,
+                dst,
+                result,
+                "sinterstore",
+                delete_first,
+            );
         }
     }
 }

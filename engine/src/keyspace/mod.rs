@@ -411,10 +411,7 @@ impl<'l, 'a> Db<'l, 'a> {
                 if was_expired {
                     let keyspace = self.locked.keyspace;
                     keyspace.watches.touch_expired(db, key);
-                    keyspace
-                        .stats
-                        .expired_keys
-                        .fetch_add(1, Ordering::Relaxed);
+                    keyspace.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
                     self.notify(class::EXPIRED, "expired", key);
                 }
                 was_expired

@@ -157,6 +157,7 @@ mod tests {
             ("Elshn", "lshnE"),
             ("mK", "Km"),
             ("x", "x"),
+            ("Knm", "nKm"),
         ];
         for (input, shown) in cases {
             let flags = parse_classes(input.as_bytes()).unwrap();

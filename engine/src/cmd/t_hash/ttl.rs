@@ -147,36 +147,36 @@ fn hexpire_generic(
         &args[1],
         Access::Write,
         |hash| {
-        let Ok(parsed) = &parsed else {
-            return (0, false);
-        };
-        // Redis turns a listpack into a listpackex here, whether or not a field changes.
-        hash.enable_field_ttl();
-        out.array(parsed.fields.len());
-        let mut changed = 0;
-        let mut deleted = false;
-        for field in parsed.fields {
-            let code = match hash.deadline(field) {
-                None => NO_FIELD,
-                Some(current) if !parsed.condition.allows(current, parsed.deadline) => {
-                    CONDITION_NOT_MET
-                }
-                Some(_) if parsed.deadline <= now_ms => {
-                    hash.remove(field);
-                    changed += 1;
-                    deleted = true;
-                    DELETED
-                }
-                Some(_) => {
-                    hash.set_deadline(field, parsed.deadline);
-                    changed += 1;
-                    SET
-                }
+            let Ok(parsed) = &parsed else {
+                return (0, false);
             };
-            out.int(code);
-        }
-        (changed, deleted)
-    },
+            // Redis turns a listpack into a listpackex here, whether or not a field changes.
+            hash.enable_field_ttl();
+            out.array(parsed.fields.len());
+            let mut changed = 0;
+            let mut deleted = false;
+            for field in parsed.fields {
+                let code = match hash.deadline(field) {
+                    None => NO_FIELD,
+                    Some(current) if !parsed.condition.allows(current, parsed.deadline) => {
+                        CONDITION_NOT_MET
+                    }
+                    Some(_) if parsed.deadline <= now_ms => {
+                        hash.remove(field);
+                        changed += 1;
+                        deleted = true;
+                        DELETED
+                    }
+                    Some(_) => {
+                        hash.set_deadline(field, parsed.deadline);
+                        changed += 1;
+                        SET
+                    }
+                };
+                out.int(code);
+            }
+            (changed, deleted)
+        },
         |&(changed, deleted)| match (changed, deleted) {
             (0, _) => None,
             (_, true) => Some("hdel"),
@@ -305,24 +305,24 @@ pub fn hpersist(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         &args[1],
         Access::Write,
         |hash| {
-        let Ok(fields) = parsed else {
-            return false;
-        };
-        out.array(fields.len());
-        let mut changed = false;
-        for field in fields {
-            out.int(match hash.deadline(field) {
-                None => NO_FIELD,
-                Some(None) => NO_TTL,
-                Some(Some(_)) => {
-                    hash.persist(field);
-                    changed = true;
-                    SET
-                }
-            });
-        }
-        changed
-    },
+            let Ok(fields) = parsed else {
+                return false;
+            };
+            out.array(fields.len());
+            let mut changed = false;
+            for field in fields {
+                out.int(match hash.deadline(field) {
+                    None => NO_FIELD,
+                    Some(None) => NO_TTL,
+                    Some(Some(_)) => {
+                        hash.persist(field);
+                        changed = true;
+                        SET
+                    }
+                });
+            }
+            changed
+        },
         |changed| changed.then_some("hpersist"),
     );
     match (outcome, parsed) {

@@ -190,7 +190,10 @@ fn pop_api_for_blocking_forms() {
         .flatten()
         .expect("popped");
     assert_eq!(rest.len(), 3);
-    assert!(db.exists(b"z"), "the caller deletes an emptied set, after its reply");
+    assert!(
+        db.exists(b"z"),
+        "the caller deletes an emptied set, after its reply"
+    );
     remove_if_empty(&mut db, b"z");
     assert!(!db.exists(b"z"), "emptied set is deleted");
     drop(locked);
