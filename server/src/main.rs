@@ -63,7 +63,7 @@ fn main() {
         std::fs::read_to_string(path).map_err(|e| format!("can't open config file '{path}': {e}"))
     };
     let config = match options::parse(&args, &read_file) {
-        Ok(Invocation::Serve { config }) => config,
+        Ok(Invocation::Serve { config }) => *config,
         Ok(Invocation::Version) => {
             println!(
                 "Ferrite server v={} (Redis {} compatible)",

@@ -7,7 +7,7 @@ use ferrite_engine::config::Config;
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Invocation {
-    Serve { config: Config },
+    Serve { config: Box<Config> },
     Version,
     Help,
 }
@@ -49,7 +49,9 @@ pub fn parse(args: &[String], read_file: ReadFile<'_>) -> Result<Invocation, Str
         }
     }
     config.apply_file(&lines)?;
-    Ok(Invocation::Serve { config })
+    Ok(Invocation::Serve {
+        config: Box::new(config),
+    })
 }
 
 /// Quotes a command-line value so the config-line splitter reads it back as one argument.

@@ -156,7 +156,10 @@ fn keyspace_notifications_reach_subscribers() {
     subscriber.cmd(&["PSUBSCRIBE", "__key*@0__:*"]);
     let mut writer = server.connect();
     assert_eq!(writer.cmd(&["RPUSH", "queue", "a", "b"]), ":2\r\n");
-    assert_eq!(writer.cmd(&["LPOP", "queue", "2"]).len() > 0, true);
+    assert_eq!(
+        writer.cmd(&["LPOP", "queue", "2"]),
+        "*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+    );
     let expected = [
         ["__key*@0__:*", "__keyspace@0__:queue", "rpush"],
         ["__key*@0__:*", "__keyevent@0__:rpush", "queue"],
