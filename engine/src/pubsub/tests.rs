@@ -289,3 +289,62 @@ fn publishing_without_subscribers_touches_no_client() {
     );
     assert_eq!(other.session.client.handle.output_bytes(), 0);
 }
+
+#[test]
+fn scan_and_randomkey_expire_what_they_meet() {
+    let mut t = client();
+    t.run(&["config", "set", "notify-keyspace-events", "Exm"]);
+    let mut s = subscriber_of(&t, &["psubscribe", "__key*__:*"]);
+    t.run(&["set", "a", "v", "px", "10"]);
+    t.run(&["set", "b", "v", "px", "10"]);
+    t.advance_ms(20);
+    // SCAN deletes the expired keys it meets; with TYPE, Redis's type check is a read
+    // lookup, which also misses.
+    assert_eq!(t.run(&["scan", "0", "type", "string"]), "*2\r\n$1\r\n0\r\n*0\r\n");
+    let mut got = events(&mut s);
+    got.sort();
+    assert_eq!(
+        got,
+        pairs(&[
+            ("__keyevent@0__:expired", "a"),
+            ("__keyevent@0__:expired", "b"),
+            ("__keyevent@0__:keymiss", "a"),
+            ("__keyevent@0__:keymiss", "b"),
+        ])
+    );
+    t.run(&["set", "c", "v", "px", "10"]);
+    t.advance_ms(20);
+    assert_eq!(t.run(&["randomkey"]), "$-1\r\n");
+    assert_eq!(events(&mut s), pairs(&[("__keyevent@0__:expired", "c")]));
+}
+
+#[test]
+fn hash_field_ttl_events_follow_redis_7_4() {
+    let mut t = client();
+    t.run(&["config", "set", "notify-keyspace-events", "Egh"]);
+    let mut s = subscriber_of(&t, &["psubscribe", "__key*__:*"]);
+    t.run(&["hset", "h", "f", "v", "g", "w"]);
+    t.run(&["hpexpire", "h", "10", "fields", "1", "f"]);
+    t.run(&["hpexpire", "h", "10", "nx", "fields", "1", "f"]);
+    t.run(&["hpersist", "h", "fields", "1", "f"]);
+    t.run(&["hpersist", "h", "fields", "1", "f"]);
+    t.run(&["hpexpire", "h", "10", "fields", "2", "f", "g"]);
+    t.advance_ms(20);
+    assert_eq!(t.run(&["hget", "h", "f"]), "$-1\r\n");
+    t.run(&["hset", "h2", "f", "v"]);
+    t.run(&["hexpireat", "h2", "1", "fields", "1", "f"]);
+    assert_eq!(
+        events(&mut s),
+        pairs(&[
+            ("__keyevent@0__:hset", "h"),
+            ("__keyevent@0__:hexpire", "h"),
+            ("__keyevent@0__:hpersist", "h"),
+            ("__keyevent@0__:hexpire", "h"),
+            ("__keyevent@0__:hexpired", "h"),
+            ("__keyevent@0__:del", "h"),
+            ("__keyevent@0__:hset", "h2"),
+            ("__keyevent@0__:hdel", "h2"),
+            ("__keyevent@0__:del", "h2"),
+        ])
+    );
+}
