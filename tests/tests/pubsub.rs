@@ -290,3 +290,21 @@ fn a_subscriber_that_reads_keeps_up_with_a_fast_publisher() {
     publisher.join().expect("publisher");
     subscriber.writer.flush().unwrap();
 }
+
+#[test]
+fn idle_subscribers_are_not_timed_out() {
+    let server = Server::ferrite(&["--timeout", "1", "--hz", "50"]);
+    let mut idle = server.connect();
+    let mut subscriber = server.connect();
+    subscriber.cmd(&["SUBSCRIBE", "quiet"]);
+    // The plain client is closed after a second of silence, as in Redis ...
+    assert!(idle.is_closed(), "idle client was not disconnected");
+    std::thread::sleep(Duration::from_millis(500));
+    // ... the subscriber, waiting for messages, is not.
+    let mut publisher = server.connect();
+    assert_eq!(publisher.cmd(&["PUBLISH", "quiet", "still-there"]), ":1\r\n");
+    assert_eq!(
+        message(&mut subscriber),
+        ["message", "quiet", "still-there"].map(String::from)
+    );
+}
