@@ -201,19 +201,21 @@ impl PubSub {
         self.notify_flags.load(Ordering::Relaxed)
     }
 
-    /// Adds `handle` to the subscribers of `name`. False if it already was one.
-    fn subscribe(&self, kind: Kind, name: &Bytes, handle: &Arc<ClientHandle>) -> bool {
+    /// Adds `handle` to the subscribers of `name`. The caller (the client's own
+    /// [`Subscriptions`]) knows it was not one yet, so this is O(1) however many there are.
+    fn subscribe(&self, kind: Kind, name: &Bytes, handle: &Arc<ClientHandle>) {
         let mut state = self.state();
         let subscribers = state.maps[kind as usize].entry(name.clone()).or_default();
-        if subscribers.iter().any(|s| s.id == handle.id) {
-            return false;
-        }
+        debug_assert!(
+            subscribers.iter().all(|s| s.id != handle.id),
+            "subscribed twice"
+        );
         subscribers.push(handle.clone());
         self.subscriptions.fetch_add(1, Ordering::Relaxed);
-        true
     }
 
-    /// Removes client `id` from the subscribers of `name`. False if it was not one.
+    /// Removes client `id` from the subscribers of `name` (a scan of that channel's
+    /// subscribers, as Redis 7.0's list). False if it was not one.
     fn unsubscribe(&self, kind: Kind, name: &[u8], id: u64) -> bool {
         let mut state = self.state();
         let map = &mut state.maps[kind as usize];
@@ -313,20 +315,36 @@ fn deliver(subscriber: &ClientHandle, bytes: &[u8], limit: ObufLimit, now_ms: u6
     }
 }
 
-/// One client's subscriptions, in the order it made them (UNSUBSCRIBE without arguments
-/// answers in that order; Redis answers channels in hash-table order). Owned by the client's
-/// session; the registry holds the other direction.
+/// `[p|s]unsubscribe name count` (RESP3: a push), `name` null when there was none.
+fn confirm_unsubscribe(out: &mut Reply, kind: Kind, name: Option<&[u8]>, count: usize) {
+    out.push(3);
+    out.bulk(kind.unsubscribe_word().as_bytes());
+    match name {
+        Some(name) => out.bulk(name),
+        None => out.null(),
+    }
+    out.int(count as i64);
+}
+
+/// One client's subscriptions. Patterns stay in the order they were made (PUNSUBSCRIBE
+/// without arguments answers in it, as Redis does); channels too until one is removed
+/// (Redis answers UNSUBSCRIBE in its hash table's order, so there is no order to keep, and
+/// removal is O(1)). Owned by the client's session; the registry holds the other direction.
 #[derive(Debug)]
 pub struct Subscriptions {
     sets: [IndexSet<Bytes, RandomState>; 3],
 }
 
+/// A client's names of one kind. Lookups only (the order is insertion order), so a fixed
+/// hasher does no harm.
+fn name_set() -> IndexSet<Bytes, RandomState> {
+    IndexSet::with_hasher(RandomState::with_seeds(0x5b5, 0x5b6, 0x5b7, 0x5b8))
+}
+
 impl Default for Subscriptions {
     fn default() -> Subscriptions {
-        // Lookups only (order is insertion order), so a fixed hasher does no harm.
-        let set = || IndexSet::with_hasher(RandomState::with_seeds(0x5b5, 0x5b6, 0x5b7, 0x5b8));
         Subscriptions {
-            sets: [set(), set(), set()],
+            sets: [name_set(), name_set(), name_set()],
         }
     }
 }
@@ -376,8 +394,7 @@ impl Subscriptions {
         out: &mut Reply,
     ) {
         if self.sets[kind as usize].insert(name.clone()) {
-            let added = pubsub.subscribe(kind, name, handle);
-            debug_assert!(added, "registry and client disagree");
+            pubsub.subscribe(kind, name, handle);
             self.publish_counts(handle);
         }
         out.push(3);
@@ -395,16 +412,20 @@ impl Subscriptions {
         name: &[u8],
         out: Option<&mut Reply>,
     ) {
-        if self.sets[kind as usize].shift_remove(name) {
-            let removed = pubsub.unsubscribe(kind, name, handle.id);
-            debug_assert!(removed, "registry and client disagree");
+        let set = &mut self.sets[kind as usize];
+        // Patterns keep their order (Redis keeps them in a list, and PUNSUBSCRIBE without
+        // arguments answers in it); channels have none to keep, so O(1) removal.
+        let removed = match kind {
+            Kind::Pattern => set.shift_remove(name),
+            Kind::Channel | Kind::Shard => set.swap_remove(name),
+        };
+        if removed {
+            let registered = pubsub.unsubscribe(kind, name, handle.id);
+            debug_assert!(registered, "registry and client disagree");
             self.publish_counts(handle);
         }
         if let Some(out) = out {
-            out.push(3);
-            out.bulk(kind.unsubscribe_word().as_bytes());
-            out.bulk(name);
-            out.int(self.count(kind) as i64);
+            confirm_unsubscribe(out, kind, Some(name), self.count(kind));
         }
     }
 
@@ -417,19 +438,22 @@ impl Subscriptions {
         kind: Kind,
         mut out: Option<&mut Reply>,
     ) {
-        let names: Vec<Bytes> = self.sets[kind as usize].iter().cloned().collect();
-        if names.is_empty() {
+        if self.sets[kind as usize].is_empty() {
             if let Some(out) = out {
-                out.push(3);
-                out.bulk(kind.unsubscribe_word().as_bytes());
-                out.null();
-                out.int(self.count(kind) as i64);
+                confirm_unsubscribe(out, kind, None, self.count(kind));
             }
             return;
         }
-        for name in &names {
-            self.unsubscribe(pubsub, handle, kind, name, out.as_deref_mut());
+        let names = std::mem::replace(&mut self.sets[kind as usize], name_set());
+        let others = self.count(kind);
+        for (i, name) in names.iter().enumerate() {
+            let registered = pubsub.unsubscribe(kind, name, handle.id);
+            debug_assert!(registered, "registry and client disagree");
+            if let Some(out) = out.as_deref_mut() {
+                confirm_unsubscribe(out, kind, Some(name), others + names.len() - 1 - i);
+            }
         }
+        self.publish_counts(handle);
     }
 
     /// Drops every subscription without replying (RESET, disconnect).

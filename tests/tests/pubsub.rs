@@ -302,7 +302,10 @@ fn idle_subscribers_are_not_timed_out() {
     std::thread::sleep(Duration::from_millis(500));
     // ... the subscriber, waiting for messages, is not.
     let mut publisher = server.connect();
-    assert_eq!(publisher.cmd(&["PUBLISH", "quiet", "still-there"]), ":1\r\n");
+    assert_eq!(
+        publisher.cmd(&["PUBLISH", "quiet", "still-there"]),
+        ":1\r\n"
+    );
     assert_eq!(
         message(&mut subscriber),
         ["message", "quiet", "still-there"].map(String::from)

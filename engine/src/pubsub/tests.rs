@@ -300,7 +300,10 @@ fn scan_and_randomkey_expire_what_they_meet() {
     t.advance_ms(20);
     // SCAN deletes the expired keys it meets; with TYPE, Redis's type check is a read
     // lookup, which also misses.
-    assert_eq!(t.run(&["scan", "0", "type", "string"]), "*2\r\n$1\r\n0\r\n*0\r\n");
+    assert_eq!(
+        t.run(&["scan", "0", "type", "string"]),
+        "*2\r\n$1\r\n0\r\n*0\r\n"
+    );
     let mut got = events(&mut s);
     got.sort();
     assert_eq!(
@@ -347,4 +350,36 @@ fn hash_field_ttl_events_follow_redis_7_4() {
             ("__keyevent@0__:del", "h2"),
         ])
     );
+}
+
+#[test]
+fn many_subscribers_and_many_subscriptions() {
+    let mut publisher = client();
+    let (engine, now) = (publisher.engine, publisher.now);
+    let mut subscribers: Vec<TestClient> = (0..2000)
+        .map(|_| subscriber_of(&publisher, &["subscribe", "crowd"]))
+        .collect();
+    assert_eq!(publisher.run(&["publish", "crowd", "m"]), ":2000\r\n");
+    assert!(subscribers.iter_mut().all(|s| !s.pushes().is_empty()));
+    let mut busy = TestClient::connect(engine, now);
+    let names: Vec<String> = (0..5000).map(|i| format!("ch{i}")).collect();
+    let mut args = vec!["subscribe"];
+    args.extend(names.iter().map(String::as_str));
+    busy.run(&args);
+    assert_eq!(
+        busy.session
+            .client
+            .handle
+            .sub_channels
+            .load(std::sync::atomic::Ordering::Relaxed),
+        5000
+    );
+    let reply = busy.run(&["unsubscribe"]);
+    assert_eq!(reply.matches("unsubscribe").count(), 5000);
+    assert!(reply.ends_with(":0\r\n"));
+    assert_eq!(engine.pubsub().name_count(crate::pubsub::Kind::Channel), 1);
+    for s in &mut subscribers {
+        s.session.disconnect(engine);
+    }
+    assert_eq!(publisher.run(&["publish", "crowd", "m"]), ":0\r\n");
 }
