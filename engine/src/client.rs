@@ -115,7 +115,7 @@ impl ClientHandle {
         outbox.buf.extend_from_slice(&reply);
         outbox.served = true;
         self.outbox_bytes
-            .store(outbox.buf.len() as u64, Ordering::Relaxed);
+            .store(outbox.buf.len() as u64, Ordering::Release);
         drop(outbox);
         self.waker.wake();
     }
@@ -126,7 +126,7 @@ impl ClientHandle {
         let mut outbox = self.outbox();
         outbox.buf.extend_from_slice(bytes);
         self.outbox_bytes
-            .store(outbox.buf.len() as u64, Ordering::Relaxed);
+            .store(outbox.buf.len() as u64, Ordering::Release);
         drop(outbox);
         self.waker.wake();
     }
@@ -144,13 +144,13 @@ impl ClientHandle {
         if limit.reached(used, &mut outbox.soft_since_ms, now_ms) {
             // Free the memory now: a killed client's driver may take a while to notice.
             *outbox = Outbox::default();
-            self.outbox_bytes.store(0, Ordering::Relaxed);
+            self.outbox_bytes.store(0, Ordering::Release);
             drop(outbox);
             self.killed_for_obuf.store(true, Ordering::Relaxed);
             self.kill();
             return false;
         }
-        self.outbox_bytes.store(used, Ordering::Relaxed);
+        self.outbox_bytes.store(used, Ordering::Release);
         drop(outbox);
         self.waker.wake();
         true
@@ -169,6 +169,11 @@ impl ClientHandle {
 
     /// Takes at most `max` bytes from the front of the outbox.
     pub fn take_output(&self, max: usize) -> Option<BytesMut> {
+        // Lock-free when empty, which is the common case on every batch of commands. A push
+        // racing this check wakes the driver, which comes back for it.
+        if self.outbox_bytes.load(Ordering::Acquire) == 0 {
+            return None;
+        }
         let mut outbox = self.outbox();
         if outbox.buf.is_empty() {
             return None;
@@ -176,7 +181,7 @@ impl ClientHandle {
         let n = outbox.buf.len().min(max);
         let chunk = outbox.buf.split_to(n);
         self.outbox_bytes
-            .store(outbox.buf.len() as u64, Ordering::Relaxed);
+            .store(outbox.buf.len() as u64, Ordering::Release);
         Some(chunk)
     }
 

@@ -409,7 +409,7 @@ impl Session {
         if let Some(chunk) = handle.take_output(max) {
             self.out.raw(&chunk);
         }
-        handle.has_output()
+        handle.output_bytes() > 0
     }
 
     fn take_all_output(&mut self) {
