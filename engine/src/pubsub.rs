@@ -25,11 +25,31 @@
 //! write paths that hold them), never the other way round; a subscriber's outbox lock is taken
 //! under it. Nothing here takes a shard lock.
 //!
-//! Keyspace notifications for new commands: call [`crate::keyspace::Db::notify`] where Redis's
-//! C source calls `notifyKeyspaceEvent`, with the same class and event name, after the change,
-//! for example `db.notify(class::STRING, "setrange", key)`. `new` (dbAdd) and `expired` (lazy
-//! and active expiry) are emitted by the keyspace itself; a command emits the events of its own
-//! changes, including `del` when it empties and removes a collection.
+//! # Keyspace notifications for new commands (the API)
+//!
+//! Call [`crate::keyspace::Db::notify`] where Redis's C source calls `notifyKeyspaceEvent`,
+//! with the same class (`pubsub::class::{GENERIC, STRING, LIST, SET, HASH, ZSET, STREAM,
+//! EVICTED, ...}`) and the same event name, at the same point relative to the reply:
+//!
+//! ```ignore
+//! use crate::pubsub::class;
+//! db.notify(class::STRING, "setbit", key);   // after the change
+//! db.notify(class::GENERIC, "del", key);     // after removing a collection a write emptied
+//! ```
+//!
+//! * The keyspace emits by itself: `new` (class `n`, whenever `Db::set` creates a key),
+//!   `expired` (lazy expiry in `Db::entry_mut`, active expiry, SCAN/RANDOMKEY reclaiming) and
+//!   `keymiss` (class `m`, `Db::lookup_read` and `cmd::keys::lookup_read_notouch` misses).
+//!   A command emits only the events of its own changes.
+//! * Order matters to a RESP3 client subscribed to its own events: Redis writes the event into
+//!   the reply at the moment of the call (SET: event then `+OK`; LPUSH: reply then event), and
+//!   so does Ferrite, because the reply writers splice pending self-pushes in. Emit where Redis
+//!   does, relative to your `ctx.out` writes.
+//! * Without a `Db` (an eviction pass in the cron, say): `engine.pubsub().notify(db_index,
+//!   class::EVICTED, "evicted", key, now_ms)`, under the shard lock that removed the key.
+//! * `db.notifying(class)` answers whether anyone would see an event, to skip building one.
+//! * Check the stream against redis-server with `tests/py/test_differential_pubsub.py`: add
+//!   the command sequence to `NOTIFY_SEQUENCES`.
 
 pub mod notify;
 
