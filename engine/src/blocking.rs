@@ -25,6 +25,7 @@ use crate::Now;
 use crate::client::ClientHandle;
 use crate::command::Command;
 use crate::engine::Engine;
+use crate::pubsub::ExecutingGuard;
 use crate::resp::{Protocol, Reply};
 use crate::session::{Client, Ctx};
 
@@ -251,7 +252,10 @@ fn attempt(engine: &Engine, waiter: &Waiter, ready_key: &[u8], now: Now) -> Opti
         .collect();
     let locked = engine.keyspace.lock(shards);
     let mut client = Client::serving(waiter.handle.clone(), waiter.db, ready_key.to_vec());
-    let mut out = Reply::new(waiter.protocol);
+    // The served command's keyspace events that reach the waiter itself go into its reply
+    // where they happen (a served BLPOP's `lpop` after its reply), as for a command it runs.
+    let _executing = ExecutingGuard::new(&waiter.handle);
+    let mut out = Reply::new(waiter.protocol).with_push_slot(waiter.handle.push_slot.clone());
     let mut ctx = Ctx {
         engine,
         client: &mut client,
@@ -262,11 +266,19 @@ fn attempt(engine: &Engine, waiter: &Waiter, ready_key: &[u8], now: Now) -> Opti
     let errors_before = ctx.out.errors_written;
     handler(&mut ctx, &waiter.args);
     if ctx.out.buf.is_empty() {
+        drop(ctx);
+        // Still blocked: what was published to the waiter meanwhile is ordinary output.
+        let pending = waiter.handle.push_slot.take();
+        if !pending.is_empty() {
+            waiter.handle.append_output(&pending);
+        }
         return None;
     }
+    // Served: its effects reach the log while the shards are still locked.
     let failed = ctx.out.errors_written > errors_before;
     crate::session::note_effects(&mut ctx, waiter.command, &waiter.args, failed);
     crate::session::log_effects(&mut ctx);
     drop(ctx);
+    out.splice();
     Some((out.buf.to_vec(), client.aof_seq))
 }

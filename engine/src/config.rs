@@ -5,6 +5,7 @@
 use crate::evict::Policy;
 use crate::glob::glob_match;
 use crate::keyspace::access::{LFU_DECAY_TIME_DEFAULT, LFU_LOG_FACTOR_DEFAULT};
+use crate::pubsub::notify;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -37,6 +38,181 @@ pub struct Config {
     pub lfu_log_factor: u32,
     /// Minutes per LFU counter decrement of an idle key; 0 = never decay.
     pub lfu_decay_time: u32,
+    /// `notify-keyspace-events` as class bits (see `pubsub::notify::class`).
+    pub notify_keyspace_events: u32,
+    /// `client-output-buffer-limit` per client class, indexed by [`ObufClass`].
+    pub client_output_buffer_limit: [ObufLimit; 3],
+}
+
+/// The client classes of `client-output-buffer-limit`, in the order Redis prints them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObufClass {
+    Normal = 0,
+    Replica = 1,
+    Pubsub = 2,
+}
+
+/// One class's output buffer limit: disconnect at `hard_bytes`, or after staying at or over
+/// `soft_bytes` for more than `soft_seconds`. Zero bytes means no limit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ObufLimit {
+    pub hard_bytes: u64,
+    pub soft_bytes: u64,
+    pub soft_seconds: u64,
+}
+
+impl ObufLimit {
+    /// Redis's `checkClientOutputBufferLimits`: true when a client with `used` bytes pending
+    /// must be closed. `soft_since_ms` is the client's record of when it first reached the soft
+    /// limit (cleared when it drops below).
+    pub fn reached(&self, used: u64, soft_since_ms: &mut Option<u64>, now_ms: u64) -> bool {
+        let hard = self.hard_bytes != 0 && used >= self.hard_bytes;
+        let over_soft = self.soft_bytes != 0 && used >= self.soft_bytes;
+        let soft = if over_soft {
+            match *soft_since_ms {
+                None => {
+                    *soft_since_ms = Some(now_ms);
+                    false
+                }
+                Some(since) => now_ms.saturating_sub(since) > self.soft_seconds * 1000,
+            }
+        } else {
+            *soft_since_ms = None;
+            false
+        };
+        hard || soft
+    }
+}
+
+/// Redis's defaults: `normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60`.
+pub const OBUF_LIMITS_DEFAULT: [ObufLimit; 3] = [
+    ObufLimit {
+        hard_bytes: 0,
+        soft_bytes: 0,
+        soft_seconds: 0,
+    },
+    ObufLimit {
+        hard_bytes: 256 << 20,
+        soft_bytes: 64 << 20,
+        soft_seconds: 60,
+    },
+    ObufLimit {
+        hard_bytes: 32 << 20,
+        soft_bytes: 8 << 20,
+        soft_seconds: 60,
+    },
+];
+
+const OBUF_CLASS_NAMES: [&str; 3] = ["normal", "slave", "pubsub"];
+
+/// Formats `client-output-buffer-limit` as CONFIG GET shows it.
+fn format_obuf_limits(limits: &[ObufLimit; 3]) -> String {
+    limits
+        .iter()
+        .zip(OBUF_CLASS_NAMES)
+        .map(|(l, name)| {
+            format!(
+                "{name} {} {} {}",
+                l.hard_bytes, l.soft_bytes, l.soft_seconds
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Redis's `memtoull`: digits with an optional unit (`k` = 1000, `kb` = 1024, likewise m and
+/// g, any case); no sign. The product wraps as in C.
+fn memtoull(value: &str) -> Option<u64> {
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (digits, unit) = value.split_at(split);
+    let multiplier: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1000 * 1000,
+        "mb" => 1024 * 1024,
+        "g" => 1000 * 1000 * 1000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    // strtoull of no digits is 0; of too many, an error.
+    let number = if digits.is_empty() {
+        0
+    } else {
+        digits.parse::<u64>().ok()?
+    };
+    Some(number.wrapping_mul(multiplier))
+}
+
+/// `strtoll(value, &end, 10)` with `*end == '\0'` required: leading blanks and a sign are
+/// allowed, an empty string is 0, and out-of-range values clamp as strtoll's do.
+fn strtoll_whole(value: &str) -> Option<i64> {
+    let trimmed = value.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    if trimmed.is_empty() {
+        return Some(0);
+    }
+    let (negative, digits) = match trimmed.as_bytes()[0] {
+        b'-' => (true, &trimmed[1..]),
+        b'+' => (false, &trimmed[1..]),
+        _ => (false, trimmed),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(match trimmed.parse::<i64>() {
+        Ok(n) => n,
+        Err(_) if negative => i64::MIN,
+        Err(_) => i64::MAX,
+    })
+}
+
+/// Redis's `setConfigClientOutputBufferLimitOption`: `<class> <hard> <soft> <seconds>`
+/// groups, all checked before any is applied.
+fn set_obuf_limits(config: &mut Config, value: &str) -> Result<(), SetError> {
+    // sdssplitlen on single spaces: "" has no fields, "a  b" has an empty one.
+    let fields: Vec<&str> = if value.is_empty() {
+        Vec::new()
+    } else {
+        value.split(' ').collect()
+    };
+    if !fields.len().is_multiple_of(4) {
+        return Err("Wrong number of arguments in buffer limit configuration.".into());
+    }
+    let mut next = config.client_output_buffer_limit;
+    for group in fields.chunks(4) {
+        let class = match group[0].to_ascii_lowercase().as_str() {
+            "normal" => ObufClass::Normal,
+            "slave" | "replica" => ObufClass::Replica,
+            "pubsub" => ObufClass::Pubsub,
+            _ => {
+                return Err("Invalid client class specified in buffer limit configuration.".into());
+            }
+        };
+        let (hard, soft, seconds) = (
+            memtoull(group[1]),
+            memtoull(group[2]),
+            strtoll_whole(group[3]),
+        );
+        let (Some(hard_bytes), Some(soft_bytes), Some(seconds)) = (hard, soft, seconds) else {
+            return Err(
+                "Error in hard, soft or soft_seconds setting in buffer limit configuration.".into(),
+            );
+        };
+        if seconds < 0 {
+            return Err(
+                "Error in hard, soft or soft_seconds setting in buffer limit configuration.".into(),
+            );
+        }
+        next[class as usize] = ObufLimit {
+            hard_bytes,
+            soft_bytes,
+            soft_seconds: seconds as u64,
+        };
+    }
+    config.client_output_buffer_limit = next;
+    Ok(())
 }
 
 impl Default for Config {
@@ -64,6 +240,8 @@ impl Default for Config {
             maxmemory_samples: crate::evict::SAMPLES_DEFAULT,
             lfu_log_factor: LFU_LOG_FACTOR_DEFAULT,
             lfu_decay_time: LFU_DECAY_TIME_DEFAULT,
+            notify_keyspace_events: 0,
+            client_output_buffer_limit: OBUF_LIMITS_DEFAULT,
         }
     }
 }
@@ -256,6 +434,23 @@ static PARAMS: &[Param] = &[
             c.timeout = parse_bounded(v, 0, i32::MAX as i64)? as u64;
             Ok(())
         },
+    },
+    Param {
+        name: "notify-keyspace-events",
+        mutable: true,
+        get: |c| notify::format_classes(c.notify_keyspace_events),
+        set: |c, v| {
+            c.notify_keyspace_events = notify::parse_classes(v.as_bytes()).ok_or_else(|| {
+                "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".to_string()
+            })?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "client-output-buffer-limit",
+        mutable: true,
+        get: |c| format_obuf_limits(&c.client_output_buffer_limit),
+        set: set_obuf_limits,
     },
     Param {
         name: "maxmemory",

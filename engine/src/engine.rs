@@ -89,6 +89,12 @@ pub struct Engine {
     pub shutdown_signal: Signal,
 }
 
+/// Copies the configuration pub/sub reads on every publish into its atomics.
+fn apply_pubsub_config(pubsub: &crate::pubsub::PubSub, config: &Config) {
+    pubsub.set_notify_flags(config.notify_keyspace_events);
+    pubsub.set_limit(config.client_output_buffer_limit[crate::config::ObufClass::Pubsub as usize]);
+}
+
 impl Engine {
     pub fn new(options: EngineOptions) -> Engine {
         let EngineOptions {
@@ -111,8 +117,10 @@ impl Engine {
         run_id.truncate(40);
 
         let (appendonly, appendfsync) = (config.appendonly, config.appendfsync);
+        let keyspace = Keyspace::new(config.databases, shards, seed);
+        apply_pubsub_config(&keyspace.pubsub, &config);
         let engine = Engine {
-            keyspace: Keyspace::new(config.databases, shards, seed),
+            keyspace,
             proto_max_bulk_len: AtomicU64::new(config.proto_max_bulk_len),
             query_buffer_limit: AtomicU64::new(config.client_query_buffer_limit),
             auth_required: AtomicBool::new(config.requirepass.is_some()),
@@ -199,7 +207,13 @@ impl Engine {
             config.lfu_log_factor,
             config.lfu_decay_time,
         );
+        apply_pubsub_config(&self.keyspace.pubsub, &config);
         result
+    }
+
+    /// Pub/sub: subscriptions, PUBLISH, keyspace notifications.
+    pub fn pubsub(&self) -> &crate::pubsub::PubSub {
+        &self.keyspace.pubsub
     }
 
     /// True if `password` is the configured `requirepass`.

@@ -20,6 +20,7 @@ pub mod keyspace;
 pub mod ldouble;
 #[cfg(feature = "planted-bugs")]
 pub mod planted;
+pub mod pubsub;
 pub mod resp;
 pub mod session;
 pub mod signal;

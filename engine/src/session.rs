@@ -6,6 +6,11 @@
 //! reading gets back-pressure instead of growing the server's memory). Each command goes
 //! through the shared checks driven by the command table (lookup, arity, auth, key locking)
 //! before its handler runs.
+//!
+//! A client subscribed to anything in RESP2 is in "subscribed mode": only the (un)subscribe
+//! commands, PING, QUIT and RESET run, as in Redis; RESP3 clients may run anything. Output
+//! other clients produce for this one (pub/sub messages, a served blocking command's reply)
+//! waits in its `ClientHandle` outbox until the driver moves it here ([`Session::take_output`]).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -18,6 +23,7 @@ use crate::client::ClientHandle;
 use crate::command::{Command, Commands, flag};
 use crate::engine::Engine;
 use crate::keyspace::{Db, Locked};
+use crate::pubsub::{ExecutingGuard, Subscriptions};
 use crate::resp::parse::Limits;
 use crate::resp::{Protocol, ProtocolError, Reply, RequestParser};
 
@@ -51,6 +57,8 @@ pub struct Client {
     pub replaying: bool,
     /// The log position this client's replies must wait for under `appendfsync always`.
     pub aof_seq: u64,
+    /// Channels, patterns and shard channels this client is subscribed to.
+    pub subscriptions: Subscriptions,
 }
 
 /// A transaction being queued.
@@ -79,6 +87,7 @@ impl Client {
             effects_overridden: false,
             replaying: false,
             aof_seq: 0,
+            subscriptions: Subscriptions::default(),
         }
     }
 
@@ -90,6 +99,11 @@ impl Client {
         client.in_exec = true;
         client.replaying = true;
         client
+    }
+
+    /// Drops every subscription silently (RESET, disconnect).
+    pub fn unsubscribe_all(&mut self, engine: &Engine) {
+        self.subscriptions.clear(engine.pubsub(), &self.handle);
     }
 
     /// Drops the transaction and every WATCH (EXEC, DISCARD, RESET, disconnect).
@@ -203,7 +217,7 @@ impl Session {
             parser: RequestParser::new(),
             #[cfg(feature = "planted-bugs")]
             stale: std::collections::BTreeMap::new(),
-            out: Reply::new(Protocol::Resp2),
+            out: Reply::new(Protocol::Resp2).with_push_slot(handle.push_slot.clone()),
             client: Client {
                 handle,
                 db: 0,
@@ -219,6 +233,7 @@ impl Session {
                 effects_overridden: false,
                 replaying: false,
                 aof_seq: 0,
+                subscriptions: Subscriptions::default(),
             },
             blocked: None,
         }
@@ -272,6 +287,8 @@ impl Session {
     /// Runs one command through the shared checks and its handler.
     pub fn execute(&mut self, engine: &Engine, args: &[Bytes], now: Now) {
         debug_assert!(!args.is_empty(), "the parser never yields empty commands");
+        // Messages this command publishes to this very client go into its reply, in place.
+        let _executing = ExecutingGuard::new(&self.client.handle);
         let errors_before = self.out.errors_written;
         self.client
             .handle
@@ -291,6 +308,15 @@ impl Session {
                     self.reject(engine, args, b"NOAUTH Authentication required.");
                 } else if self.refused_for_memory(engine, command, now) {
                     self.reject(engine, args, crate::evict::OOM.as_bytes());
+                } else if self.client.subscriptions.total() > 0
+                    && !self.out.resp3()
+                    && !runs_when_subscribed(command)
+                {
+                    let text = format!(
+                        "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+                        command.spec.name
+                    );
+                    self.reject(engine, args, text.as_bytes());
                 } else if self.client.multi.is_some() && !runs_inside_multi(command) {
                     self.queue(command, args);
                 } else {
@@ -312,6 +338,8 @@ impl Session {
                 self.poll_blocked(engine, now);
             }
         }
+        // Pushes published after the command's last write (GETDEL's `del` event).
+        self.out.splice();
         engine
             .stats
             .total_commands_processed
@@ -397,6 +425,7 @@ impl Session {
     /// disconnect.
     pub fn disconnect(&mut self, engine: &Engine) {
         self.client.end_transaction(engine);
+        self.client.unsubscribe_all(engine);
         if self.blocked.take().is_some() {
             engine.blocking.cancel(engine, self.id());
         }
@@ -417,30 +446,51 @@ impl Session {
         let Some(deadline) = self.blocked else {
             return false;
         };
-        if let Some((reply, aof_seq)) = self.client.handle.take_reply() {
-            self.out.raw(&reply);
-            self.client.aof_seq = self.client.aof_seq.max(aof_seq);
+        if self.client.handle.take_served() {
+            // The reply is in the outbox, behind what was published to us before it.
+            self.take_all_output();
+            self.client.aof_seq = self
+                .client
+                .aof_seq
+                .max(self.client.handle.take_served_aof_seq());
             self.blocked = None;
             return false;
         }
         if deadline.is_some_and(|d| now.unix_ms() >= d) {
             if engine.blocking.cancel(engine, self.id()).is_some() {
                 let reply = crate::blocking::timeout_reply(self.out.protocol);
+                self.take_all_output();
                 self.out.raw(&reply);
             } else {
-                // Served between the two checks: the reply is there now.
-                let (reply, aof_seq) = self
+                // Served between the two checks: the reply is in the outbox now.
+                let served = self.client.handle.take_served();
+                assert!(served, "a served waiter has its reply");
+                self.take_all_output();
+                self.client.aof_seq = self
                     .client
-                    .handle
-                    .take_reply()
-                    .expect("a served waiter has its reply");
-                self.out.raw(&reply);
-                self.client.aof_seq = self.client.aof_seq.max(aof_seq);
+                    .aof_seq
+                    .max(self.client.handle.take_served_aof_seq());
             }
             self.blocked = None;
             return false;
         }
         true
+    }
+
+    /// Moves at most `max` bytes that other clients produced for this one (pub/sub messages,
+    /// a served reply) into the output buffer. Returns true if more is waiting.
+    pub fn take_output(&mut self, max: usize) -> bool {
+        let handle = &self.client.handle;
+        if let Some(chunk) = handle.take_output(max) {
+            self.out.raw(&chunk);
+        }
+        handle.output_bytes() > 0
+    }
+
+    fn take_all_output(&mut self) {
+        while let Some(chunk) = self.client.handle.take_output(usize::MAX) {
+            self.out.raw(&chunk);
+        }
     }
 
     fn call(&mut self, engine: &Engine, command: &'static Command, args: &[Bytes], now: Now) {
@@ -557,6 +607,22 @@ fn runs_inside_multi(command: &Command) -> bool {
     matches!(
         command.spec.name,
         "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+    )
+}
+
+/// The commands a RESP2 client may run while subscribed, as in Redis.
+fn runs_when_subscribed(command: &Command) -> bool {
+    matches!(
+        command.spec.name,
+        "ping"
+            | "subscribe"
+            | "ssubscribe"
+            | "unsubscribe"
+            | "sunsubscribe"
+            | "psubscribe"
+            | "punsubscribe"
+            | "quit"
+            | "reset"
     )
 }
 

@@ -98,6 +98,14 @@ impl TestClient {
         Some(String::from_utf8_lossy(&out).into_owned())
     }
 
+    /// What other clients' commands produced for this one (pub/sub messages, a served
+    /// blocking reply), as the driver would write it, and clears it.
+    pub fn pushes(&mut self) -> String {
+        self.session.take_output(usize::MAX);
+        let out = self.session.out.buf.split();
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
     /// Moves this client's clock forward.
     pub fn advance_ms(&mut self, ms: u64) {
         self.now.unix_us += ms * 1000;

@@ -4,7 +4,10 @@
 //! passes [`FLUSH_BYTES`], and nothing more is read until they are written, so a client that
 //! pipelines without reading stalls itself instead of growing the server's memory. The read is
 //! raced against the client's waker so CLIENT KILL, idle timeouts and shutdown take effect on
-//! a connection that is waiting for input.
+//! a connection that is waiting for input, and so that output other clients produce for this
+//! one (pub/sub messages, a served blocking command's reply) is written as soon as it arrives.
+//! That output is taken from the client's outbox at most [`FLUSH_BYTES`] at a time: while the
+//! socket is slow it stays in the outbox, where `client-output-buffer-limit` bounds it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -64,6 +67,15 @@ async fn drive<I: Io>(
         if session.is_blocked() {
             session.poll_blocked(engine, clock);
         }
+        // Output other clients produced (pub/sub messages) goes out before the replies to the
+        // commands read since, as in Redis where it is already in the output buffer; in
+        // chunks, so a slow socket leaves it in the outbox, where its limit applies. Only what
+        // is there now: a stream of new messages must not starve the client's commands.
+        let mut pending = handle.output_bytes();
+        while session.take_output(FLUSH_BYTES) && pending > FLUSH_BYTES {
+            pending -= FLUSH_BYTES;
+            flush(engine, session, stream).await?;
+        }
         loop {
             match session.process_one(engine, &mut input, clock) {
                 Step::NeedMore | Step::Blocked => break,
@@ -91,10 +103,11 @@ async fn drive<I: Io>(
             return Ok(());
         }
         let blocked = session.is_blocked();
-        // Woken by CLIENT KILL, shutdown, or (when blocked) a reply served on our behalf.
+        // Woken by CLIENT KILL, shutdown, or output from other clients (pub/sub messages, a
+        // reply served on our behalf).
         let woken = std::future::poll_fn(|cx| {
             handle.waker.register(cx.waker());
-            if handle.is_killed() || (blocked && handle.has_reply()) {
+            if handle.is_killed() || handle.has_output() {
                 Poll::Ready(())
             } else {
                 Poll::Pending
@@ -132,6 +145,9 @@ async fn drive<I: Io>(
     }
 }
 
+/// Writes the session's output. The write races the client's kill signal: a client that
+/// stopped reading (a slow subscriber over its output buffer limit, CLIENT KILL) must be
+/// disconnected even though its socket will never drain.
 async fn flush<S: Stream>(
     engine: &Engine,
     session: &mut Session,
@@ -146,7 +162,26 @@ async fn flush<S: Stream>(
             "the append-only file failed: closing without replying",
         ));
     }
-    stream.write_all(&session.out.buf).await?;
+    let handle = &session.client.handle;
+    let killed = std::future::poll_fn(|cx| {
+        handle.waker.register(cx.waker());
+        if handle.is_killed() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    });
+    {
+        let write = std::pin::pin!(stream.write_all(&session.out.buf));
+        match select(write, std::pin::pin!(killed)).await {
+            Either::Left((written, _)) => written?,
+            Either::Right(_) => {
+                return Err(std::io::Error::other(
+                    "client killed while output was pending",
+                ));
+            }
+        }
+    }
     engine
         .stats
         .total_net_output_bytes

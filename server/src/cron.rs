@@ -33,8 +33,12 @@ pub async fn run<I: Io>(io: I, engine: Arc<Engine>) {
                 let idle_us = clock
                     .mono_us
                     .saturating_sub(client.last_interaction_mono_us.load(Ordering::Relaxed));
-                // Blocked clients wait on purpose; their own timeout governs them, as in Redis.
-                if idle_us / 1_000_000 > timeout_s && !engine.blocking.is_blocked(client.id) {
+                // Blocked clients wait on purpose; their own timeout governs them. Subscribers
+                // wait for messages. Redis exempts both.
+                if idle_us / 1_000_000 > timeout_s
+                    && !engine.blocking.is_blocked(client.id)
+                    && !client.is_pubsub()
+                {
                     client.kill();
                 }
             }

@@ -15,14 +15,23 @@ pub const REDIS_VERSION: &str = "7.0.15";
 
 const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
 
-/// PING [message]
+/// PING [message]. A RESP2 client in subscribed mode gets `pong` and the message (or an
+/// empty string) as an array, as Redis answers there.
 pub fn ping(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
-    match args.len() {
-        1 => ctx.out.simple("PONG"),
-        2 => ctx.out.bulk(&args[1]),
-        _ => ctx
+    if args.len() > 2 {
+        return ctx
             .out
-            .error("ERR wrong number of arguments for 'ping' command"),
+            .error("ERR wrong number of arguments for 'ping' command");
+    }
+    if ctx.client.subscriptions.total() > 0 && !ctx.out.resp3() {
+        ctx.out.array(2);
+        ctx.out.bulk(b"pong");
+        ctx.out.bulk(args.get(1).map_or(&b""[..], |m| &m[..]));
+        return;
+    }
+    match args.get(1) {
+        None => ctx.out.simple("PONG"),
+        Some(message) => ctx.out.bulk(message),
     }
 }
 
@@ -45,10 +54,11 @@ pub fn quit(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     ctx.client.close_after_reply = true;
 }
 
-/// RESET: back to a fresh connection's state (database 0, RESP2, no name, and
-/// unauthenticated when a password is required).
+/// RESET: back to a fresh connection's state (database 0, RESP2, no name, no subscriptions,
+/// and unauthenticated when a password is required).
 pub fn reset(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     ctx.client.end_transaction(ctx.engine);
+    ctx.client.unsubscribe_all(ctx.engine);
     ctx.client.db = 0;
     ctx.out.protocol = Protocol::Resp2;
     ctx.client
@@ -260,13 +270,15 @@ pub fn client_info(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     ctx.out.verbatim(format!("{line}\n").as_bytes());
 }
 
-/// The client types of CLIENT LIST TYPE / CLIENT KILL TYPE. Every client is `normal` until
-/// replication and pub/sub exist.
-fn client_type_ok(ctx: &mut Ctx<'_, '_>, name: &[u8]) -> Option<bool> {
+/// The client types of CLIENT LIST TYPE / CLIENT KILL TYPE: `Some(Some(pubsub))` selects
+/// the clients whose `is_pubsub()` is `pubsub`, `Some(None)` selects none (no replication
+/// yet), `None` means the error was replied.
+fn client_type(ctx: &mut Ctx<'_, '_>, name: &[u8]) -> Option<Option<bool>> {
     let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
     match lower.as_str() {
-        "normal" => Some(true),
-        "master" | "replica" | "slave" | "pubsub" => Some(false),
+        "normal" => Some(Some(false)),
+        "pubsub" => Some(Some(true)),
+        "master" | "replica" | "slave" => Some(None),
         _ => {
             let mut text = b"ERR Unknown client type '".to_vec();
             text.extend_from_slice(name);
@@ -280,10 +292,10 @@ fn client_type_ok(ctx: &mut Ctx<'_, '_>, name: &[u8]) -> Option<bool> {
 /// CLIENT LIST [TYPE type] [ID id ...]
 pub fn client_list(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let mut ids: Option<Vec<u64>> = None;
-    let mut type_matches = true;
+    let mut wanted_type: Option<Option<bool>> = None;
     if args.len() == 4 && eq_ignore_case(&args[2], "type") {
-        match client_type_ok(ctx, &args[3]) {
-            Some(matches) => type_matches = matches,
+        match client_type(ctx, &args[3]) {
+            Some(wanted) => wanted_type = Some(wanted),
             None => return,
         }
     } else if args.len() >= 4 && eq_ignore_case(&args[2], "id") {
@@ -299,14 +311,14 @@ pub fn client_list(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         return ctx.out.error(SYNTAX);
     }
     let mut text = String::new();
-    if type_matches {
-        for client in ctx.engine.clients() {
-            if ids.as_ref().is_some_and(|ids| !ids.contains(&client.id)) {
-                continue;
-            }
-            text.push_str(&client.info_line(ctx.now.mono_us));
-            text.push('\n');
+    for client in ctx.engine.clients() {
+        if ids.as_ref().is_some_and(|ids| !ids.contains(&client.id))
+            || wanted_type.is_some_and(|wanted| wanted != Some(client.is_pubsub()))
+        {
+            continue;
         }
+        text.push_str(&client.info_line(ctx.now.mono_us));
+        text.push('\n');
     }
     ctx.out.verbatim(text.as_bytes());
 }
@@ -331,7 +343,7 @@ pub fn client_kill(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         return ctx.out.error(SYNTAX);
     }
     let mut id = None;
-    let mut type_matches = true;
+    let mut wanted_type: Option<Option<bool>> = None;
     let mut user = None;
     let mut addr = None;
     let mut laddr = None;
@@ -344,8 +356,8 @@ pub fn client_kill(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
                 _ => return ctx.out.error("ERR client-id should be greater than 0"),
             }
         } else if eq_ignore_case(option, "type") {
-            match client_type_ok(ctx, value) {
-                Some(matches) => type_matches = matches,
+            match client_type(ctx, value) {
+                Some(wanted) => wanted_type = Some(wanted),
                 None => return,
             }
         } else if eq_ignore_case(option, "user") {
@@ -368,7 +380,7 @@ pub fn client_kill(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
     let mut killed = 0;
     for client in ctx.engine.clients() {
-        let matches = type_matches
+        let matches = wanted_type.is_none_or(|wanted| wanted == Some(client.is_pubsub()))
             && id.is_none_or(|id| client.id == id)
             && user.as_ref().is_none_or(|u| &u[..] == b"default")
             && addr

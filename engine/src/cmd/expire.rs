@@ -9,6 +9,7 @@ use bytes::Bytes;
 
 use super::keys::{add_dirty, lookup_read_notouch};
 use crate::cmd::int_arg;
+use crate::pubsub::class;
 use crate::session::Ctx;
 use crate::util::eq_ignore_case;
 
@@ -104,13 +105,17 @@ fn expire_generic(
         ctx.out.int(0);
         return;
     }
+    // Redis notifies a deletion before its reply and an expire after it.
     if when <= now_ms {
         db.remove(key);
+        db.notify(class::GENERIC, "del", key);
+        ctx.out.int(1);
     } else {
         db.set_expire(key, when as u64);
+        ctx.out.int(1);
+        ctx.db().notify(class::GENERIC, "expire", key);
     }
     add_dirty(ctx, 1);
-    ctx.out.int(1);
 }
 
 /// `EXPIRE key seconds [NX | XX | GT | LT]`: sets a TTL; replies 1 if set, 0 if the key is
@@ -189,6 +194,7 @@ pub fn persist(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         .is_some_and(|entry| entry.expire_ms != 0);
     if had_ttl {
         db.set_expire(key, 0);
+        db.notify(class::GENERIC, "persist", key);
         add_dirty(ctx, 1);
     }
     ctx.out.int(i64::from(had_ttl));

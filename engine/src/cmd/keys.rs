@@ -48,7 +48,8 @@ use bytes::Bytes;
 
 use crate::cmd::{NO_SUCH_KEY, SYNTAX, db_arg, int_arg};
 use crate::glob::glob_match;
-use crate::keyspace::{Db, DbShard, Entry, KeyspaceStats, Value};
+use crate::keyspace::{Db, DbShard, Entry, Keyspace, Value};
+use crate::pubsub::class;
 use crate::session::Ctx;
 use crate::util::eq_ignore_case;
 
@@ -69,20 +70,35 @@ const SCAN_COUNT_DEFAULT: usize = 10;
 /// linear search, so a database of expired keys costs bounded work per pick.
 const RANDOMKEY_TRIES: usize = 100;
 
-/// Looks a key up as Redis's read commands with `LOOKUP_NOTOUCH` do (EXISTS, TYPE, TTL,
-/// OBJECT): an expired key is removed, a hit or miss is counted, the access time is kept.
+/// Looks a key up as Redis's read commands with `LOOKUP_NOTOUCH` do (EXISTS, TYPE, TTL): an
+/// expired key is removed, a hit or miss is counted (a miss is a `keymiss` event), the access
+/// time is kept.
 pub(crate) fn lookup_read_notouch<'d, 'a>(
     db: &'d mut Db<'_, 'a>,
     key: &[u8],
 ) -> Option<&'d mut Entry> {
-    let stats = &db.locked().keyspace().stats;
+    lookup_counted(db, key, true)
+}
+
+fn lookup_counted<'d, 'a>(
+    db: &'d mut Db<'_, 'a>,
+    key: &[u8],
+    notify_miss: bool,
+) -> Option<&'d mut Entry> {
+    let keyspace = db.locked().keyspace();
+    let (index, now_ms) = (db.db, db.now_ms);
     let found = db.entry_mut(key);
     let counter = if found.is_some() {
-        &stats.keyspace_hits
+        &keyspace.stats.keyspace_hits
     } else {
-        &stats.keyspace_misses
+        &keyspace.stats.keyspace_misses
     };
     counter.fetch_add(1, Ordering::Relaxed);
+    if found.is_none() && notify_miss {
+        keyspace
+            .pubsub
+            .notify(index, class::KEY_MISS, "keymiss", key, now_ms);
+    }
     found
 }
 
@@ -101,23 +117,37 @@ fn is_expired(entry: &Entry, now_ms: u64) -> bool {
     entry.expire_ms != 0 && entry.expire_ms < now_ms
 }
 
-/// Removes the entry at `index` of a shard part because it expired (SCAN, RANDOMKEY).
-fn remove_expired_at(part: &mut DbShard, index: usize, stats: &KeyspaceStats) {
+/// Removes the entry at `index` of database `db`'s shard part because it expired (SCAN,
+/// RANDOMKEY), as lazy expiry does: counted, WATCHers told, `expired` published.
+fn remove_expired_at(
+    part: &mut DbShard,
+    index: usize,
+    keyspace: &Keyspace,
+    db: usize,
+    now_ms: u64,
+) {
     if let Some((key, entry)) = part.map.swap_remove_index(index) {
         if entry.expire_ms != 0 {
-            part.expires.remove(&(entry.expire_ms, key));
+            part.expires.remove(&(entry.expire_ms, key.clone()));
         }
-        stats.expired_keys.fetch_add(1, Ordering::Relaxed);
+        keyspace.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
+        keyspace.watches.touch_expired(db, &key);
+        keyspace
+            .pubsub
+            .notify(db, class::EXPIRED, "expired", &key, now_ms);
     }
 }
 
 /// `DEL key [key ...]`: removes the keys, replies how many existed.
 pub fn del(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let mut db = ctx.db();
-    let deleted = args[1..]
-        .iter()
-        .filter(|key| db.remove(key).is_some())
-        .count();
+    let mut deleted = 0;
+    for key in &args[1..] {
+        if db.remove(key).is_some() {
+            db.notify(class::GENERIC, "del", key);
+            deleted += 1;
+        }
+    }
     add_dirty(ctx, deleted);
     ctx.out.int(deleted as i64);
 }
@@ -248,7 +278,8 @@ pub fn scan(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
 
     let (db, now_ms, engine) = (ctx.client.db, ctx.now.unix_ms(), ctx.engine);
-    let stats = &engine.keyspace.stats;
+    let keyspace = &engine.keyspace;
+    let stats = &keyspace.stats;
     ctx.lock_all();
     let mut parts: Vec<&mut DbShard> = ctx.locked.db_shards(db).collect();
     let mut shard = (cursor >> CURSOR_POS_BITS) as usize;
@@ -292,7 +323,14 @@ pub fn scan(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
                 }
             }
             if expired {
-                remove_expired_at(part, index, stats);
+                // Redis's TYPE filter is a read lookup: it expires the key, then misses.
+                let missed = type_name.is_some().then(|| key.clone());
+                remove_expired_at(part, index, keyspace, db, now_ms);
+                if let Some(key) = missed {
+                    keyspace
+                        .pubsub
+                        .notify(db, class::KEY_MISS, "keymiss", &key, now_ms);
+                }
                 continue;
             }
             found.push(key.clone());
@@ -344,7 +382,6 @@ impl SplitMix {
 /// Choices come from the engine's seeded generator, so a seeded simulation replays them.
 pub fn randomkey(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     let (db, now_ms, engine) = (ctx.client.db, ctx.now.unix_ms(), ctx.engine);
-    let stats = &engine.keyspace.stats;
     let mut rng = SplitMix(engine.random_u64());
     ctx.lock_all();
     let mut parts: Vec<&mut DbShard> = ctx.locked.db_shards(db).collect();
@@ -374,7 +411,7 @@ pub fn randomkey(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             chosen = Some(key.clone());
             break;
         }
-        remove_expired_at(part, index, stats);
+        remove_expired_at(part, index, &engine.keyspace, db, now_ms);
         total -= 1;
     }
     if chosen.is_none() && total > 0 {
@@ -426,8 +463,12 @@ fn rename_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], nx: bool) {
         ctx.out.int(0);
         return;
     }
+    // Redis deletes an existing destination first, so the destination is always `new`.
+    db.remove(newkey);
     let entry = db.remove(key).expect("looked up just above");
     db.set(newkey, entry.value, entry.expire_ms);
+    db.notify(class::GENERIC, "rename_from", key);
+    db.notify(class::GENERIC, "rename_to", newkey);
     add_dirty(ctx, 1);
     if nx { ctx.out.int(1) } else { ctx.out.ok() }
 }
@@ -478,11 +519,16 @@ pub fn copy(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         return;
     };
     let mut target = ctx.db_at(target_db);
-    if target.lookup_write(newkey).is_some() && !replace {
-        ctx.out.int(0);
-        return;
+    if target.lookup_write(newkey).is_some() {
+        if !replace {
+            ctx.out.int(0);
+            return;
+        }
+        // Redis deletes the old destination first, so the copy is always `new`.
+        target.remove(newkey);
     }
     target.set(newkey, source.0, source.1);
+    target.notify(class::GENERIC, "copy_to", newkey);
     add_dirty(ctx, 1);
     ctx.out.int(1);
 }
@@ -503,6 +549,8 @@ pub fn r#move(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
     let entry = ctx.db().remove(key).expect("looked up just above");
     ctx.db_at(target_db).set(key, entry.value, entry.expire_ms);
+    ctx.db().notify(class::GENERIC, "move_from", key);
+    ctx.db_at(target_db).notify(class::GENERIC, "move_to", key);
     add_dirty(ctx, 1);
     ctx.out.int(1);
 }
@@ -515,7 +563,8 @@ fn object_lookup<R>(
 ) -> Option<R> {
     let now_ms = ctx.now.unix_ms();
     let mut db = ctx.db();
-    let result = lookup_read_notouch(&mut db, key).map(|entry| f(entry, now_ms));
+    // Redis's OBJECT lookup counts a miss but publishes no `keymiss` (LOOKUP_NONOTIFY).
+    let result = lookup_counted(&mut db, key, false).map(|entry| f(entry, now_ms));
     if result.is_none() {
         ctx.out.null();
     }

@@ -10,6 +10,7 @@ use crate::cmd::{SYNTAX, conn::REDIS_VERSION, reply_help};
 use crate::command::{Command, Commands, Spec};
 use crate::config::ConfigError;
 use crate::engine::ShutdownMode;
+use crate::pubsub::Kind;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
 use crate::util::eq_ignore_case;
@@ -262,7 +263,8 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
             text,
             "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ntotal_net_input_bytes:{}\r\n\
              total_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\n\
-             keyspace_hits:{}\r\nkeyspace_misses:{}\r\ntotal_error_replies:{}\r\n",
+             keyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\n\
+             pubsubshard_channels:{}\r\ntotal_error_replies:{}\r\n",
             load(&stats.total_connections_received),
             load(&stats.total_commands_processed),
             load(&stats.total_net_input_bytes),
@@ -272,6 +274,9 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
             load(&ks.evicted_keys),
             load(&ks.keyspace_hits),
             load(&ks.keyspace_misses),
+            engine.pubsub().name_count(Kind::Channel),
+            engine.pubsub().name_count(Kind::Pattern),
+            engine.pubsub().name_count(Kind::Shard),
             load(&stats.total_error_replies),
         ),
         "replication" => write!(

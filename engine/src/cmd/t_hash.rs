@@ -28,6 +28,7 @@ use super::{NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, int_arg};
 use crate::engine::Engine;
 use crate::glob::glob_match;
 use crate::keyspace::{Db, Value};
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -96,13 +97,30 @@ fn keyword(arg: &[u8], lowercase: &str) -> bool {
 /// key. A write still gets the emptied hash, so that a write adding fields keeps the key's
 /// own TTL, as in Redis, where the dead fields would still be there. Whatever `f` does, a
 /// hash it leaves empty is deleted.
+///
+/// Keyspace events: reclaiming dead fields is one `hexpired` (Redis 7.4 publishes one per
+/// field it reclaims lazily, and one per hash in active expiry), a key deleted here is `del`.
 pub(crate) fn with_hash<R>(
     db: &mut Db<'_, '_>,
     key: &[u8],
     access: Access,
     f: impl FnOnce(&mut Hash) -> R,
 ) -> Result<Option<R>, WrongType> {
+    with_hash_notify(db, key, access, f, |_| None)
+}
+
+/// [`with_hash`] for a command with a keyspace event of its own: `event` names it from `f`'s
+/// result (`None`: nothing changed), and it is published after `f`, before a `del`.
+pub(crate) fn with_hash_notify<R>(
+    db: &mut Db<'_, '_>,
+    key: &[u8],
+    access: Access,
+    f: impl FnOnce(&mut Hash) -> R,
+    event: impl FnOnce(&R) -> Option<&'static str>,
+) -> Result<Option<R>, WrongType> {
     let now_ms = db.now_ms;
+    let keyspace = db.locked().keyspace();
+    let index = db.db;
     let (result, emptied) = {
         let entry = match access {
             Access::Read => db.lookup_read(key),
@@ -115,6 +133,11 @@ pub(crate) fn with_hash<R>(
             return Err(WrongType);
         };
         let expired = hash.expire_fields(now_ms, usize::MAX);
+        if expired > 0 {
+            keyspace
+                .pubsub
+                .notify(index, class::HASH, "hexpired", key, now_ms);
+        }
         if expired > 0 && hash.is_empty() && access == Access::Read {
             (None, true)
         } else {
@@ -122,14 +145,19 @@ pub(crate) fn with_hash<R>(
             (Some(result), hash.is_empty())
         }
     };
+    if let Some(event) = result.as_ref().and_then(event) {
+        db.notify(class::HASH, event, key);
+    }
     if emptied {
         db.remove(key);
+        db.notify(class::GENERIC, "del", key);
     }
     Ok(result)
 }
 
 /// Runs `f` on the hash at `key`, or on a new empty one that is stored only if `f` left
-/// fields in it (a failed HINCRBY must not create the key).
+/// fields in it (a failed HINCRBY must not create the key). The callers publish their own
+/// event after replying, where Redis does.
 fn with_hash_or_create<R>(
     db: &mut Db<'_, '_>,
     key: &[u8],
@@ -170,8 +198,12 @@ pub fn active_expire(db: &mut Db<'_, '_>, key: &[u8], budget: usize) -> Option<A
     };
     let removed = hash.expire_fields(now_ms, budget);
     let (key_deleted, next_deadline) = (hash.is_empty(), hash.next_field_deadline());
+    if removed > 0 {
+        db.notify(class::HASH, "hexpired", key);
+    }
     if key_deleted {
         db.remove(key);
+        db.notify(class::GENERIC, "del", key);
     }
     Some(ActiveExpiry {
         removed,
@@ -210,6 +242,7 @@ fn hset_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], name: &str) {
             } else {
                 out.ok();
             }
+            db.notify(class::HASH, "hset", &args[1]);
             // Redis counts every pair written, changed or not.
             add_dirty(engine, written);
         }
@@ -240,6 +273,9 @@ pub fn hsetnx(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(set) => {
             out.int(i64::from(set));
+            if set {
+                db.notify(class::HASH, "hset", &args[1]);
+            }
             add_dirty(engine, usize::from(set));
         }
     }
@@ -250,9 +286,13 @@ pub fn hsetnx(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 pub fn hdel(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let engine = ctx.engine;
     let (mut db, out) = db_and_out(ctx);
-    let deleted = with_hash(&mut db, &args[1], Access::Write, |hash| {
-        args[2..].iter().filter(|field| hash.remove(field)).count()
-    });
+    let deleted = with_hash_notify(
+        &mut db,
+        &args[1],
+        Access::Write,
+        |hash| args[2..].iter().filter(|field| hash.remove(field)).count(),
+        |deleted| (*deleted > 0).then_some("hdel"),
+    );
     match deleted {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(deleted) => {
@@ -287,6 +327,7 @@ pub fn hincrby(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         Ok(Err(error)) => out.error(error),
         Ok(Ok(sum)) => {
             out.int(sum);
+            db.notify(class::HASH, "hincrby", &args[1]);
             add_dirty(engine, 1);
         }
     }
@@ -321,6 +362,7 @@ pub fn hincrbyfloat(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         Ok(Err(error)) => out.error(error),
         Ok(Ok(sum)) => {
             out.bulk(sum.as_bytes());
+            db.notify(class::HASH, "hincrbyfloat", &args[1]);
             add_dirty(engine, 1);
         }
     }

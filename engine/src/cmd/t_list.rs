@@ -20,6 +20,7 @@ use bytes::Bytes;
 use super::t_string::{db_and_out, option_name};
 use super::{NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONGTYPE, int_arg};
 use crate::keyspace::{Db, Value};
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -86,10 +87,27 @@ fn existing_list<'d>(db: &'d mut Db<'_, '_>, key: &[u8]) -> &'d mut List {
     }
 }
 
-/// Deletes `key` when a write left its list empty (Redis never keeps empty aggregates).
+/// Deletes `key` when a write left its list empty (Redis never keeps empty aggregates), with
+/// the `del` event.
 fn delete_if_emptied(db: &mut Db<'_, '_>, key: &[u8], emptied: bool) {
     if emptied {
         db.remove(key);
+        db.notify(class::GENERIC, "del", key);
+    }
+}
+
+/// The keyspace event of a push to, or a pop from, `end`.
+fn push_event(end: End) -> &'static str {
+    match end {
+        End::Left => "lpush",
+        End::Right => "rpush",
+    }
+}
+
+fn pop_event(end: End) -> &'static str {
+    match end {
+        End::Left => "lpop",
+        End::Right => "rpop",
     }
 }
 
@@ -183,6 +201,7 @@ pub(crate) fn pop_reply(
         }
     };
     let emptied = list.is_empty();
+    db.notify(class::LIST, pop_event(end), key);
     delete_if_emptied(db, key, emptied);
     add_dirty(db, popped);
     popped
@@ -266,9 +285,12 @@ pub(crate) fn move_reply(
     }
     let source = existing_list(db, src);
     let value = source.pop(from).expect("the source list is not empty");
-    if src == dst {
+    // Redis's order of events: the push to the destination (created first if need be), the
+    // reply, the pop from the source, and the source's deletion if it was emptied.
+    let emptied = if src == dst {
         // Rotation: the element goes back into the same list, which stays non-empty.
         source.push(to, &value);
+        false
     } else {
         let emptied = source.is_empty();
         match list_for_write(db, dst) {
@@ -279,10 +301,13 @@ pub(crate) fn move_reply(
                 db.set(dst, Value::List(Box::new(list)), 0);
             }
         }
-        delete_if_emptied(db, src, emptied);
-    }
-    add_dirty(db, 1);
+        emptied
+    };
+    db.notify(class::LIST, push_event(to), dst);
     out.bulk(&value);
+    db.notify(class::LIST, pop_event(from), src);
+    delete_if_emptied(db, src, emptied);
+    add_dirty(db, 1);
     MoveOutcome::Moved
 }
 
@@ -315,6 +340,7 @@ fn push(ctx: &mut Ctx<'_, '_>, args: &[Bytes], end: End, only_existing: bool) {
     };
     add_dirty(&mut db, elements.len());
     out.int(len as i64);
+    db.notify(class::LIST, push_event(end), key);
 }
 
 /// `LPUSH key element [element ...]`
@@ -626,6 +652,7 @@ pub fn lset(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             list.set(i, &args[3]);
             add_dirty(&mut db, 1);
             out.ok();
+            db.notify(class::LIST, "lset", &args[1]);
         }
         None => out.error(INDEX_OUT_OF_RANGE),
     }
@@ -653,6 +680,7 @@ pub fn linsert(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     list.insert(at + usize::from(after), &args[4]);
     let len = list.len();
     add_dirty(&mut db, 1);
+    db.notify(class::LIST, "linsert", &args[1]);
     out.int(len as i64);
 }
 
@@ -671,6 +699,9 @@ pub fn lrem(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let limit = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
     let removed = list.remove_matching(&Needle::new(&args[3]), limit, count < 0);
     let emptied = list.is_empty();
+    if removed > 0 {
+        db.notify(class::LIST, "lrem", &args[1]);
+    }
     delete_if_emptied(&mut db, &args[1], emptied);
     add_dirty(&mut db, removed);
     out.int(removed as i64);
@@ -696,6 +727,7 @@ pub fn ltrim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     list.remove_range(keep_start + keep, tail);
     list.remove_range(0, keep_start);
     let emptied = list.is_empty();
+    db.notify(class::LIST, "ltrim", &args[1]);
     delete_if_emptied(&mut db, &args[1], emptied);
     add_dirty(&mut db, keep_start + tail);
     out.ok();

@@ -30,6 +30,7 @@ use super::{NOT_INTEGER, SYNTAX, WRONGTYPE};
 use crate::engine::Engine;
 use crate::glob::glob_match;
 use crate::keyspace::{Db, Entry, Value};
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -85,6 +86,9 @@ pub fn sadd(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let (mut db, out) = db_and_out(ctx);
     match add(&mut db, &args[1], &args[2..]) {
         Ok(added) => {
+            if added > 0 {
+                db.notify(class::SET, "sadd", &args[1]);
+            }
             add_dirty(engine, added);
             out.int(added as i64);
         }
@@ -113,8 +117,13 @@ pub fn srem(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             break;
         }
     }
-    if set.is_empty() {
+    let emptied = set.is_empty();
+    if removed > 0 {
+        db.notify(class::SET, "srem", key);
+    }
+    if emptied {
         db.remove(key);
+        db.notify(class::GENERIC, "del", key);
     }
     add_dirty(engine, removed);
     out.int(removed as i64);
@@ -227,10 +236,16 @@ pub(crate) fn move_member(
     if !set.remove(member) {
         return Ok(not_found);
     }
-    if set.is_empty() {
+    let emptied = set.is_empty();
+    db.notify(class::SET, "srem", src);
+    if emptied {
         db.remove(src);
+        db.notify(class::GENERIC, "del", src);
     }
     let added = add(db, dst, &[Bytes::copy_from_slice(member)])?;
+    if added > 0 {
+        db.notify(class::SET, "sadd", dst);
+    }
     Ok(Moved {
         found: true,
         changes: 1 + added,

@@ -21,6 +21,7 @@ use super::t_string::{db_and_out, option_name};
 use super::{SYNTAX, WRONGTYPE};
 use crate::engine::Engine;
 use crate::keyspace::{Db, Value};
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -180,25 +181,54 @@ fn intersect(ctx: &mut Ctx<'_, '_>, keys: &[Bytes], target: Target<'_>) {
                     true
                 });
             }
+            // Redis returns early on a missing source, deleting the destination before it
+            // replies; otherwise it replies first.
+            let delete_first = present.is_none();
+            drop(present);
             sources.restore(&mut db);
-            store(&mut db, engine, out, dst, result);
+            store(
+                &mut db,
+                engine,
+                out,
+                dst,
+                result,
+                "sinterstore",
+                delete_first,
+            );
         }
     }
 }
 
 /// Stores `result` at `dst` (replacing any value and TTL), or deletes `dst` when it is empty,
-/// and replies the size, as Redis's STORE commands do.
-fn store(db: &mut Db<'_, '_>, engine: &Engine, out: &mut Reply, dst: &[u8], result: Set) {
+/// and replies the size, as Redis's STORE commands do, with their keyspace events: `event`
+/// after the reply, or a `del` before (`delete_first`) or after it.
+fn store(
+    db: &mut Db<'_, '_>,
+    engine: &Engine,
+    out: &mut Reply,
+    dst: &[u8],
+    result: Set,
+    event: &str,
+    delete_first: bool,
+) {
     let len = result.len();
     if len == 0 {
+        if !delete_first {
+            out.int(0);
+        }
         if db.remove(dst).is_some() {
+            db.notify(class::GENERIC, "del", dst);
             add_dirty(engine, 1);
+        }
+        if delete_first {
+            out.int(0);
         }
     } else {
         db.set(dst, Value::Set(Box::new(result)), 0);
         add_dirty(engine, 1);
+        out.int(len as i64);
+        db.notify(class::SET, event, dst);
     }
-    out.int(len as i64);
 }
 
 /// SUNION or SDIFF (by `diff`) over `keys`, replied or stored.
@@ -222,7 +252,10 @@ fn union_or_diff(ctx: &mut Ctx<'_, '_>, keys: &[Bytes], dst: Option<&[u8]>, diff
     }
     sources.restore(&mut db);
     match dst {
-        Some(dst) => store(&mut db, engine, out, dst, result),
+        Some(dst) => {
+            let event = if diff { "sdiffstore" } else { "sunionstore" };
+            store(&mut db, engine, out, dst, result, event, false);
+        }
         None => {
             out.set(result.len());
             for member in result.iter() {

@@ -23,6 +23,7 @@ use super::t_string::db_and_out;
 use super::{NOT_INTEGER, SYNTAX, WRONGTYPE};
 use crate::engine::Engine;
 use crate::keyspace::{Db, Entry, Value};
+use crate::pubsub::class;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
 use crate::types::set::{MemberRef, Set};
@@ -249,8 +250,15 @@ pub fn spop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         Err(WrongType) => return out.error(WRONGTYPE),
     };
     add_dirty(engine, popped.len() as u64);
+    // Redis publishes `spop` before its reply and the emptied key's `del` after it.
+    let key = &args[1];
+    db.notify(class::SET, "spop", key);
+    let deleted = matches!(popped, Popped::Everything(_));
     if !with_count {
         popped.for_each(|member| member.reply(out));
+        if deleted {
+            db.notify(class::GENERIC, "del", key);
+        }
         return;
     }
     if matches!(popped, Popped::Everything(_)) {
@@ -263,6 +271,9 @@ pub fn spop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
     out.set(popped.len());
     popped.for_each(|member| member.reply(out));
+    if deleted {
+        db.notify(class::GENERIC, "del", key);
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use bytes::Bytes;
 use super::{NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, int_arg};
 use crate::keyspace::{Db, Value};
 use crate::ldouble;
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -256,6 +257,10 @@ fn set_generic(
     } else {
         db.set(key, Value::string(value), expire_ms);
     }
+    db.notify(class::STRING, "set", key);
+    if options.expire.is_some() {
+        db.notify(class::GENERIC, "expire", key);
+    }
     if !options.get {
         match replies {
             SetReplies::OkOrNull => out.ok(),
@@ -334,7 +339,9 @@ pub fn getset(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     if !reply_value(ctx, &args[1]) {
         return;
     }
-    ctx.db().set(&args[1], Value::string(&args[2]), 0);
+    let mut db = ctx.db();
+    db.set(&args[1], Value::string(&args[2]), 0);
+    db.notify(class::STRING, "set", &args[1]);
     add_dirty(ctx, 1);
 }
 
@@ -343,7 +350,9 @@ pub fn getdel(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     if !reply_value(ctx, &args[1]) {
         return;
     }
-    if ctx.db().remove(&args[1]).is_some() {
+    let mut db = ctx.db();
+    if db.remove(&args[1]).is_some() {
+        db.notify(class::GENERIC, "del", &args[1]);
         add_dirty(ctx, 1);
     }
 }
@@ -374,13 +383,16 @@ pub fn getex(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     };
     entry.value.reply_bulk(out);
     let had_ttl = entry.expire_ms != 0;
-    let changed = match deadline {
+    let event = match deadline {
         // An absolute time already past deletes the key now rather than leaving it to expire.
-        Some((unit, ms)) if unit.is_absolute() && ms <= now_ms => db.remove(key).is_some(),
-        Some((_, ms)) => db.set_expire(key, ms),
-        None => options.persist && had_ttl && db.set_expire(key, 0),
+        Some((unit, ms)) if unit.is_absolute() && ms <= now_ms => {
+            db.remove(key).is_some().then_some("del")
+        }
+        Some((_, ms)) => db.set_expire(key, ms).then_some("expire"),
+        None => (options.persist && had_ttl && db.set_expire(key, 0)).then_some("persist"),
     };
-    if changed {
+    if let Some(event) = event {
+        db.notify(class::GENERIC, event, key);
         add_dirty(ctx, 1);
     }
 }
@@ -417,6 +429,7 @@ fn mset_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], nx: bool) {
     }
     for pair in pairs {
         db.set(&pair[0], Value::string(&pair[1]), 0);
+        db.notify(class::STRING, "set", &pair[0]);
     }
     if nx {
         out.int(1)
@@ -465,6 +478,7 @@ fn incr_decr(ctx: &mut Ctx<'_, '_>, key: &[u8], delta: i64) {
             value
         }
     };
+    db.notify(class::STRING, "incrby", key);
     out.int(value);
     add_dirty(ctx, 1);
 }
@@ -517,12 +531,13 @@ pub fn incrbyfloat(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let Some(sum) = incr_by_float(current, increment) else {
         return out.error("ERR increment would produce NaN or Infinity");
     };
-    out.bulk(sum.as_bytes());
-    let value = Value::Str(sum.into_bytes().into_boxed_slice());
+    let value = Value::Str(sum.as_bytes().into());
     match entry.as_mut() {
         Some(e) => e.value = value,
         None => db.set(key, value, 0),
     }
+    db.notify(class::STRING, "incrbyfloat", key);
+    out.bulk(sum.as_bytes());
     add_dirty(ctx, 1);
 }
 
@@ -552,6 +567,7 @@ pub fn append(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             buf.len()
         }
     };
+    db.notify(class::STRING, "append", key);
     out.int(len as i64);
     add_dirty(ctx, 1);
 }
@@ -648,6 +664,7 @@ pub fn setrange(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             buf.len()
         }
     };
+    db.notify(class::STRING, "setrange", key);
     out.int(len as i64);
     add_dirty(ctx, 1);
 }

@@ -28,13 +28,16 @@ use super::keys::add_dirty;
 use super::t_string::{db_and_out, option_name};
 use super::{NOT_FLOAT, SYNTAX, WRONGTYPE};
 use crate::keyspace::{Db, Value};
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::session::Ctx;
 use crate::types::zset::{AddFlags, AddOutcome, LexRange, ScoreRange, ZSet, parse_score};
 
 // For the blocking forms (BZPOPMIN, BZPOPMAX, BZMPOP), which run a pop after a wake-up.
 #[allow(unused_imports)]
-pub(crate) use pop::{End, Popped, pop, reply_popped};
+pub(crate) use pop::{End, Popped};
+#[cfg(test)]
+pub(crate) use pop::{pop, reply_popped};
 pub use pop::{zmpop, zpopmax, zpopmin, zrandmember, zscan};
 pub use range::{
     zrange, zrangebylex, zrangebyscore, zrangestore, zremrangebylex, zremrangebyrank,
@@ -90,12 +93,14 @@ pub(crate) fn write<'d>(
     }
 }
 
-/// Deletes `key` if the sorted set there is empty: a write never leaves an empty set behind.
+/// Deletes `key` if the sorted set there is empty, with its `del` event: a write never leaves
+/// an empty set behind. Callers publish their own event first, as Redis does.
 pub(crate) fn remove_if_empty(db: &mut Db<'_, '_>, key: &[u8]) {
     if let Some(entry) = db.entry_mut(key)
         && matches!(&entry.value, Value::ZSet(z) if z.is_empty())
     {
         db.remove(key);
+        db.notify(class::GENERIC, "del", key);
     }
 }
 
@@ -280,6 +285,10 @@ fn zadd_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], mut flags: AddFlags) {
         ctx.out
             .int((if ch { added + updated } else { added }) as i64);
     }
+    if added + updated > 0 {
+        let event = if flags.incr { "zincr" } else { "zadd" };
+        ctx.db().notify(class::ZSET, event, key);
+    }
 }
 
 /// `ZREM key member [member ...]`: removes members; replies how many existed.
@@ -294,6 +303,9 @@ pub fn zrem(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             .filter(|member| zset.remove(member).is_some())
             .count(),
     };
+    if removed > 0 {
+        db.notify(class::ZSET, "zrem", key);
+    }
     remove_if_empty(&mut db, key);
     add_dirty(ctx, removed);
     ctx.out.int(removed as i64);

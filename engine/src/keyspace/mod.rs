@@ -13,6 +13,10 @@
 //! Invariant SCAN relies on (see `cmd/keys.rs`): entries of a map are only ever appended, or
 //! moved to a lower index by `swap_remove`; nothing may sort a map or move an entry upward.
 //!
+//! Keyspace notifications: the keyspace emits the events that belong to it rather than to a
+//! command — `expired` (lazy and active expiry), `new` (a key created), `keymiss` (a read
+//! found nothing) — and commands emit their own through [`Db::notify`] (see `pubsub`).
+//!
 //! Determinism: maps are `IndexMap`s (insertion order) with hashers seeded from the I/O
 //! environment's randomness, so a seeded run iterates and shards identically every time.
 
@@ -27,6 +31,8 @@ use std::sync::{Mutex, MutexGuard};
 use ahash::RandomState;
 use indexmap::IndexMap;
 use smallvec::SmallVec;
+
+use crate::pubsub::{PubSub, class};
 
 pub use value::{Entry, Value};
 pub use watch::Watches;
@@ -96,6 +102,8 @@ pub struct Keyspace {
     /// How lookups record accesses (LRU time or LFU counter), and the engine's seeded
     /// random stream, which the LFU counter draws from.
     pub access: access::AccessPolicy,
+    /// Pub/sub, which keyspace notifications publish through.
+    pub pubsub: PubSub,
 }
 
 impl Keyspace {
@@ -128,6 +136,7 @@ impl Keyspace {
             watches: Watches::default(),
             ready: Default::default(),
             access: access::AccessPolicy::new(seed ^ 0x243F_6A88_85A3_08D3),
+            pubsub: PubSub::default(),
         }
     }
 
@@ -205,6 +214,8 @@ impl Keyspace {
                 let entry = db.map.swap_remove(&key);
                 debug_assert!(entry.is_some(), "expires index names a missing key");
                 self.watches.touch_expired(index, &key);
+                self.pubsub
+                    .notify(index, class::EXPIRED, "expired", &key, now_ms);
                 removed += 1;
             }
         }
@@ -307,6 +318,9 @@ impl<'l, 'a> Db<'l, 'a> {
             part.remove(key);
             keyspace.watches.touch_expired(db, key);
             expired_keys.fetch_add(1, Ordering::Relaxed);
+            keyspace
+                .pubsub
+                .notify(db, class::EXPIRED, "expired", key, now_ms);
             return None;
         }
         Some(&mut part.map[index])
@@ -316,7 +330,7 @@ impl<'l, 'a> Db<'l, 'a> {
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let keyspace: &'a Keyspace = self.locked.keyspace;
         let stats = &keyspace.stats;
-        let now_ms = self.now_ms;
+        let (db, now_ms) = (self.db, self.now_ms);
         match self.entry_mut(key) {
             Some(entry) => {
                 stats.keyspace_hits.fetch_add(1, Ordering::Relaxed);
@@ -325,6 +339,9 @@ impl<'l, 'a> Db<'l, 'a> {
             }
             None => {
                 stats.keyspace_misses.fetch_add(1, Ordering::Relaxed);
+                keyspace
+                    .pubsub
+                    .notify(db, class::KEY_MISS, "keymiss", key, now_ms);
                 None
             }
         }
@@ -335,6 +352,21 @@ impl<'l, 'a> Db<'l, 'a> {
         if !self.part(key).field_ttl_keys.contains(key) {
             self.part(key).field_ttl_keys.insert(Box::from(key));
         }
+    }
+
+    /// Publishes keyspace event `event` of class `class` (see `pubsub::class`) on `key` of
+    /// this database, if `notify-keyspace-events` asks for it: Redis's `notifyKeyspaceEvent`.
+    /// Call it where Redis does, after the change it reports.
+    pub fn notify(&self, class: u32, event: &str, key: &[u8]) {
+        self.locked
+            .keyspace
+            .pubsub
+            .notify(self.db, class, event, key, self.now_ms);
+    }
+
+    /// True if events of `class` are being published (to skip preparing one).
+    pub fn notifying(&self, class: u32) -> bool {
+        self.locked.keyspace.pubsub.wants(class)
     }
 
     /// Marks `key` as modified for WATCH.
@@ -369,9 +401,12 @@ impl<'l, 'a> Db<'l, 'a> {
 
     /// Sets `key` to `value` with the given expiry (0 = none), replacing any old value and TTL.
     /// A replaced key keeps its LFU counter (Redis's `dbSetValue`); its LRU time is now.
+    /// Creating the key is a `new` event; replacing a logically expired one is an `expired`
+    /// event first, as Redis's lookup before `dbAdd` would make it.
     pub fn set(&mut self, key: &[u8], value: Value, expire_ms: u64) {
+        let (now_ms, db) = (self.now_ms, self.db);
         let access = &self.locked.keyspace.access;
-        let (access_s, lfu) = (access.initial(self.now_ms), access.is_lfu());
+        let (access_s, lfu) = (access.initial(now_ms), access.is_lfu());
         self.touch(key);
         let part = self.part(key);
         let mut entry = Entry {
@@ -379,7 +414,7 @@ impl<'l, 'a> Db<'l, 'a> {
             expire_ms,
             access_s,
         };
-        match part.map.get_full_mut(key) {
+        let created = match part.map.get_full_mut(key) {
             Some((_, _, old)) => {
                 let old_expire = old.expire_ms;
                 if lfu {
@@ -394,13 +429,25 @@ impl<'l, 'a> Db<'l, 'a> {
                         part.expires.insert((expire_ms, Box::from(key)));
                     }
                 }
+                let was_expired = old_expire != 0 && old_expire < now_ms;
+                if was_expired {
+                    let keyspace = self.locked.keyspace;
+                    keyspace.watches.touch_expired(db, key);
+                    keyspace.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
+                    self.notify(class::EXPIRED, "expired", key);
+                }
+                was_expired
             }
             None => {
                 part.map.insert(Box::from(key), entry);
                 if expire_ms != 0 {
                     part.expires.insert((expire_ms, Box::from(key)));
                 }
+                true
             }
+        };
+        if created {
+            self.notify(class::NEW, "new", key);
         }
     }
 

@@ -4,6 +4,18 @@
 //! is `$-1` in RESP2 and `_` in RESP3, a map is a flat array in RESP2). Writing replies in place
 //! rather than building a reply tree is what Redis does too, and it keeps the hot path free of
 //! allocation; EXEC and scripts that need replies as values parse these bytes back.
+//!
+//! A session's `Reply` may carry a [`PushSlot`]: pub/sub messages that the client's own command
+//! publishes to the client itself (PUBLISH to a channel it is subscribed to, a keyspace event
+//! it listens to). Redis 7.0 writes those into the output buffer the moment they are
+//! published, between the pieces of the command's reply (a SET's event before its `+OK`, a
+//! GETDEL's after the value, a PUBLISH inside EXEC inside the EXEC array). Every writer below
+//! first splices in what the slot holds, which reproduces exactly that order without handing
+//! the output buffer to the publisher.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::{BufMut, BytesMut};
 
@@ -15,6 +27,41 @@ pub enum Protocol {
     Resp3,
 }
 
+/// Messages published to a client by its own running command, waiting to be spliced into its
+/// reply at the next write (see the module header). Only the thread running that command
+/// fills it, so the lock is never contended.
+#[derive(Debug, Default)]
+pub struct PushSlot {
+    pending: AtomicBool,
+    buf: Mutex<Vec<u8>>,
+}
+
+impl PushSlot {
+    /// Queues already-encoded bytes for the next splice.
+    pub fn push(&self, bytes: &[u8]) {
+        self.buf
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(bytes);
+        self.pending.store(true, Ordering::Release);
+    }
+
+    /// Takes everything queued.
+    pub fn take(&self) -> Vec<u8> {
+        let mut buf = self.buf.lock().unwrap_or_else(|p| p.into_inner());
+        self.pending.store(false, Ordering::Release);
+        std::mem::take(&mut *buf)
+    }
+
+    /// Moves everything queued to the end of `out`.
+    fn drain_into(&self, out: &mut BytesMut) {
+        let mut buf = self.buf.lock().unwrap_or_else(|p| p.into_inner());
+        out.put_slice(&buf);
+        buf.clear();
+        self.pending.store(false, Ordering::Release);
+    }
+}
+
 /// An output buffer plus the protocol to encode with.
 #[derive(Debug, Default)]
 pub struct Reply {
@@ -22,6 +69,8 @@ pub struct Reply {
     pub protocol: Protocol,
     /// Error replies written since the counter was last reset (for INFO stats).
     pub errors_written: u64,
+    /// Pushes of the client's own command to splice in (sessions only).
+    pushes: Option<Arc<PushSlot>>,
 }
 
 impl Reply {
@@ -30,6 +79,24 @@ impl Reply {
             buf: BytesMut::with_capacity(16 * 1024),
             protocol,
             errors_written: 0,
+            pushes: None,
+        }
+    }
+
+    /// Splices the pushes of `slot` into this reply as they are written (see the module header).
+    pub fn with_push_slot(mut self, slot: Arc<PushSlot>) -> Reply {
+        self.pushes = Some(slot);
+        self
+    }
+
+    /// Appends any pushes waiting in the slot. Every writer calls it first; the session calls
+    /// it once more after a command, for pushes published after its last write.
+    #[inline]
+    pub fn splice(&mut self) {
+        if let Some(slot) = &self.pushes
+            && slot.pending.load(Ordering::Acquire)
+        {
+            slot.drain_into(&mut self.buf);
         }
     }
 
@@ -38,6 +105,7 @@ impl Reply {
     }
 
     fn header(&mut self, prefix: u8, n: i64) {
+        self.splice();
         self.buf.put_u8(prefix);
         let mut digits = itoa::Buffer::new();
         self.buf.put_slice(digits.format(n).as_bytes());
@@ -46,11 +114,13 @@ impl Reply {
 
     /// `+OK`
     pub fn ok(&mut self) {
+        self.splice();
         self.buf.put_slice(b"+OK\r\n");
     }
 
     /// A status line (`+text`). `text` must not contain CR or LF.
     pub fn simple(&mut self, text: &str) {
+        self.splice();
         debug_assert!(!text.contains(['\r', '\n']));
         self.buf.put_u8(b'+');
         self.buf.put_slice(text.as_bytes());
@@ -60,6 +130,7 @@ impl Reply {
     /// An error line (`-ERR ...`). `text` includes the code (`ERR`, `WRONGTYPE`, ...); CR and
     /// LF are replaced by spaces as Redis does, so a reply can never break the framing.
     pub fn error(&mut self, text: impl AsRef<[u8]>) {
+        self.splice();
         self.errors_written += 1;
         self.buf.put_u8(b'-');
         for &b in text.as_ref() {
@@ -84,6 +155,7 @@ impl Reply {
 
     /// The null reply: `$-1` in RESP2, `_` in RESP3.
     pub fn null(&mut self) {
+        self.splice();
         if self.resp3() {
             self.buf.put_slice(b"_\r\n");
         } else {
@@ -93,6 +165,7 @@ impl Reply {
 
     /// The null array of RESP2 (`*-1`), `_` in RESP3.
     pub fn null_array(&mut self) {
+        self.splice();
         if self.resp3() {
             self.buf.put_slice(b"_\r\n");
         } else {
@@ -137,6 +210,7 @@ impl Reply {
 
     /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
     pub fn boolean(&mut self, value: bool) {
+        self.splice();
         if self.resp3() {
             self.buf
                 .put_slice(if value { b"#t\r\n" } else { b"#f\r\n" });
@@ -147,6 +221,7 @@ impl Reply {
 
     /// A double: `,value` in RESP3, a bulk string in RESP2, formatted as Redis formats them.
     pub fn double(&mut self, value: f64) {
+        self.splice();
         let text = crate::util::format_double(value);
         if self.resp3() {
             self.buf.put_u8(b',');
@@ -171,6 +246,7 @@ impl Reply {
 
     /// Bytes already encoded for this protocol.
     pub fn raw(&mut self, bytes: &[u8]) {
+        self.splice();
         self.buf.put_slice(bytes);
     }
 }

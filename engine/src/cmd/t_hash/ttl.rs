@@ -19,7 +19,7 @@
 
 use bytes::Bytes;
 
-use super::{Access, WrongType, add_dirty, db_and_out, keyword, with_hash};
+use super::{Access, WrongType, add_dirty, db_and_out, keyword, with_hash, with_hash_notify};
 use crate::cmd::{NOT_INTEGER, WRONGTYPE};
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -141,40 +141,53 @@ fn hexpire_generic(
     let base_ms = if relative { now_ms } else { 0 };
     let parsed = parse_setter(args, name, unit_ms, base_ms);
     let (mut db, out) = db_and_out(ctx);
-    let outcome = with_hash(&mut db, &args[1], Access::Write, |hash| {
-        let Ok(parsed) = &parsed else {
-            return 0;
-        };
-        // Redis turns a listpack into a listpackex here, whether or not a field changes.
-        hash.enable_field_ttl();
-        out.array(parsed.fields.len());
-        let mut changed = 0;
-        for field in parsed.fields {
-            let code = match hash.deadline(field) {
-                None => NO_FIELD,
-                Some(current) if !parsed.condition.allows(current, parsed.deadline) => {
-                    CONDITION_NOT_MET
-                }
-                Some(_) if parsed.deadline <= now_ms => {
-                    hash.remove(field);
-                    changed += 1;
-                    DELETED
-                }
-                Some(_) => {
-                    hash.set_deadline(field, parsed.deadline);
-                    changed += 1;
-                    SET
-                }
+    // Redis 7.4 publishes `hdel` if a deadline in the past deleted a field, else `hexpire`.
+    let outcome = with_hash_notify(
+        &mut db,
+        &args[1],
+        Access::Write,
+        |hash| {
+            let Ok(parsed) = &parsed else {
+                return (0, false);
             };
-            out.int(code);
-        }
-        changed
-    });
+            // Redis turns a listpack into a listpackex here, whether or not a field changes.
+            hash.enable_field_ttl();
+            out.array(parsed.fields.len());
+            let mut changed = 0;
+            let mut deleted = false;
+            for field in parsed.fields {
+                let code = match hash.deadline(field) {
+                    None => NO_FIELD,
+                    Some(current) if !parsed.condition.allows(current, parsed.deadline) => {
+                        CONDITION_NOT_MET
+                    }
+                    Some(_) if parsed.deadline <= now_ms => {
+                        hash.remove(field);
+                        changed += 1;
+                        deleted = true;
+                        DELETED
+                    }
+                    Some(_) => {
+                        hash.set_deadline(field, parsed.deadline);
+                        changed += 1;
+                        SET
+                    }
+                };
+                out.int(code);
+            }
+            (changed, deleted)
+        },
+        |&(changed, deleted)| match (changed, deleted) {
+            (0, _) => None,
+            (_, true) => Some("hdel"),
+            (_, false) => Some("hexpire"),
+        },
+    );
     match (outcome, parsed) {
         (Err(WrongType), _) => out.error(WRONGTYPE),
         (Ok(_), Err(error)) => out.error(error),
         (Ok(None), Ok(parsed)) => reply_codes(out, parsed.fields.len(), NO_FIELD),
-        (Ok(Some(changed)), Ok(_)) => {
+        (Ok(Some((changed, _))), Ok(_)) => {
             add_dirty(engine, changed);
             // The cron reclaims expired fields of this hash without waiting for a read.
             db.note_field_ttl(&args[1]);
@@ -291,25 +304,31 @@ pub fn hpersist(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let engine = ctx.engine;
     let parsed = parse_fields(args, 2, NUMFIELDS_READER);
     let (mut db, out) = db_and_out(ctx);
-    let outcome = with_hash(&mut db, &args[1], Access::Write, |hash| {
-        let Ok(fields) = parsed else {
-            return false;
-        };
-        out.array(fields.len());
-        let mut changed = false;
-        for field in fields {
-            out.int(match hash.deadline(field) {
-                None => NO_FIELD,
-                Some(None) => NO_TTL,
-                Some(Some(_)) => {
-                    hash.persist(field);
-                    changed = true;
-                    SET
-                }
-            });
-        }
-        changed
-    });
+    let outcome = with_hash_notify(
+        &mut db,
+        &args[1],
+        Access::Write,
+        |hash| {
+            let Ok(fields) = parsed else {
+                return false;
+            };
+            out.array(fields.len());
+            let mut changed = false;
+            for field in fields {
+                out.int(match hash.deadline(field) {
+                    None => NO_FIELD,
+                    Some(None) => NO_TTL,
+                    Some(Some(_)) => {
+                        hash.persist(field);
+                        changed = true;
+                        SET
+                    }
+                });
+            }
+            changed
+        },
+        |changed| changed.then_some("hpersist"),
+    );
     match (outcome, parsed) {
         (Err(WrongType), _) => out.error(WRONGTYPE),
         (Ok(_), Err(error)) => out.error(error),

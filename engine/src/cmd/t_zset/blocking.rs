@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 
-use super::pop::{End, pop, reply_popped};
+use super::pop::{End, pop_replying};
 use super::{WrongType, is_option, lock_keys};
 use crate::cmd::t_list::blocking::deadline_arg;
 use crate::cmd::t_string::db_and_out;
@@ -46,11 +46,11 @@ fn take_or_block(
         if serving.as_deref().is_some_and(|ready| ready != &key[..]) {
             continue;
         }
-        match pop(&mut db, key, end, count) {
+        match pop_replying(&mut db, out, key, end, count, nested) {
             Err(WrongType) if serving.is_some() => return,
             Err(WrongType) => return out.error(WRONGTYPE),
-            Ok(None) => {}
-            Ok(Some(popped)) => return reply_popped(out, Some(key), &popped, nested),
+            Ok(false) => {}
+            Ok(true) => return,
         }
     }
     if ctx.client.serving.is_some() {

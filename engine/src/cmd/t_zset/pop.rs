@@ -22,12 +22,15 @@ use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 
-use super::{WrongType, is_option, lock_keys, read, reply_entries_header, reply_entry};
+use super::{
+    WrongType, is_option, lock_keys, read, remove_if_empty, reply_entries_header, reply_entry,
+};
 use crate::cmd::keys::parse_cursor;
 use crate::cmd::t_string::db_and_out;
 use crate::cmd::{NOT_INTEGER, SYNTAX, WRONGTYPE};
 use crate::glob::glob_match;
 use crate::keyspace::{Db, Value};
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -51,14 +54,28 @@ pub(super) const RANDOM_REPLY_BYTES_MAX: usize = if cfg!(test) { 1 << 20 } else 
 pub(crate) type Popped = Vec<(f64, Box<[u8]>)>;
 
 /// Pops up to `count` entries from the `end` of the sorted set at `key`, in pop order,
-/// deleting the key once empty and counting one change per entry (Redis's
+/// counting one change per entry and publishing `zpopmin`/`zpopmax` (Redis's
 /// `genericZpopCommand`). `Ok(None)` when the key does not exist; `Err` (nothing replied)
-/// when it holds another type.
+/// when it holds another type. The caller replies, then calls `remove_if_empty`: Redis
+/// deletes an emptied key (and publishes `del`) after its reply.
+#[cfg(test)]
 pub(crate) fn pop(
     db: &mut Db<'_, '_>,
     key: &[u8],
     end: End,
     count: usize,
+) -> Result<Option<Popped>, WrongType> {
+    pop_with(db, key, end, count, |_| {})
+}
+
+/// [`pop`], calling `before(n)` once it knows it will pop `n` entries, before it removes
+/// them: Redis writes its reply's header there, ahead of the pop's keyspace event.
+fn pop_with(
+    db: &mut Db<'_, '_>,
+    key: &[u8],
+    end: End,
+    count: usize,
+    before: impl FnOnce(usize),
 ) -> Result<Option<Popped>, WrongType> {
     let zset = match db.lookup_write(key) {
         None => return Ok(None),
@@ -69,6 +86,7 @@ pub(crate) fn pop(
     };
     let len = zset.len();
     let count = count.min(len);
+    before(count);
     let ranks = match end {
         End::Min => 0..count,
         End::Max => len - count..len,
@@ -77,8 +95,12 @@ pub(crate) fn pop(
     zset.remove_ranks(ranks, end == End::Max, |score, member| {
         popped.push((score, member.into()));
     });
-    if zset.is_empty() {
-        db.remove(key);
+    if !popped.is_empty() {
+        let event = match end {
+            End::Min => "zpopmin",
+            End::Max => "zpopmax",
+        };
+        db.notify(class::ZSET, event, key);
     }
     let stats = &db.locked().keyspace().stats;
     stats
@@ -90,25 +112,34 @@ pub(crate) fn pop(
 /// Replies popped entries in Redis's four shapes: flat `[m, s, ...]` (ZPOPMIN, and RESP3
 /// without COUNT), nested `[[m, s], ...]` (RESP3 with COUNT), flat after the key (BZPOPMIN)
 /// or `[key, [[m, s], ...]]` (ZMPOP, BZMPOP).
+#[cfg(test)]
 pub(crate) fn reply_popped(
     out: &mut Reply,
     key: Option<&[u8]>,
     entries: &[(f64, Box<[u8]>)],
     nested: bool,
 ) {
+    reply_popped_header(out, key, entries.len(), nested);
+    reply_popped_entries(out, entries, nested);
+}
+
+fn reply_popped_header(out: &mut Reply, key: Option<&[u8]>, n: usize, nested: bool) {
     match (key, nested) {
-        (None, false) => out.array(entries.len() * 2),
-        (None, true) => out.array(entries.len()),
+        (None, false) => out.array(n * 2),
+        (None, true) => out.array(n),
         (Some(key), false) => {
-            out.array(entries.len() * 2 + 1);
+            out.array(n * 2 + 1);
             out.bulk(key);
         }
         (Some(key), true) => {
             out.array(2);
             out.bulk(key);
-            out.array(entries.len());
+            out.array(n);
         }
     }
+}
+
+fn reply_popped_entries(out: &mut Reply, entries: &[(f64, Box<[u8]>)], nested: bool) {
     for (score, member) in entries {
         if nested {
             out.array(2);
@@ -116,6 +147,26 @@ pub(crate) fn reply_popped(
         out.bulk(member);
         out.double(*score);
     }
+}
+
+/// Pops from `key` and replies `[key, ...]` (see [`reply_popped`]) in Redis's order: header,
+/// `zpopmin`/`zpopmax` event, entries, and the emptied key's `del`. False (nothing replied)
+/// when the key is missing.
+pub(crate) fn pop_replying(
+    db: &mut Db<'_, '_>,
+    out: &mut Reply,
+    key: &[u8],
+    end: End,
+    count: usize,
+    nested: bool,
+) -> Result<bool, WrongType> {
+    let header = |n| reply_popped_header(out, Some(key), n, nested);
+    let Some(popped) = pop_with(db, key, end, count, header)? else {
+        return Ok(false);
+    };
+    reply_popped_entries(out, &popped, nested);
+    remove_if_empty(db, key);
+    Ok(true)
 }
 
 /// `ZPOPMIN key [count]`: removes and replies the members with the lowest scores.
@@ -146,10 +197,14 @@ fn zpop_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], end: End) {
     // RESP3 nests the pairs only when COUNT was given, as in Redis.
     let nested = ctx.out.resp3() && args.len() == 3;
     let (mut db, out) = db_and_out(ctx);
-    match pop(&mut db, &args[1], end, count) {
+    let header = |n| reply_popped_header(out, None, n, nested);
+    match pop_with(&mut db, &args[1], end, count, header) {
         Err(WrongType) => out.error(WRONGTYPE),
         Ok(None) => out.array(0),
-        Ok(Some(popped)) => reply_popped(out, None, &popped, nested),
+        Ok(Some(popped)) => {
+            reply_popped_entries(out, &popped, nested);
+            remove_if_empty(&mut db, &args[1]);
+        }
     }
 }
 
@@ -202,10 +257,10 @@ pub fn zmpop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     lock_keys(ctx, keys.iter().map(|k| &k[..]));
     let (mut db, out) = db_and_out(ctx);
     for key in keys {
-        match pop(&mut db, key, end, count.unwrap_or(1)) {
+        match pop_replying(&mut db, out, key, end, count.unwrap_or(1), true) {
             Err(WrongType) => return out.error(WRONGTYPE),
-            Ok(None) => {}
-            Ok(Some(popped)) => return reply_popped(out, Some(key), &popped, true),
+            Ok(false) => {}
+            Ok(true) => return,
         }
     }
     out.null_array();

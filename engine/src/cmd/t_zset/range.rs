@@ -14,6 +14,7 @@ use crate::cmd::keys::add_dirty;
 use crate::cmd::t_string::db_and_out;
 use crate::cmd::{NOT_INTEGER, SYNTAX};
 use crate::keyspace::Value;
+use crate::pubsub::class;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
 use crate::types::zset::{
@@ -192,7 +193,7 @@ fn zrange_generic(
     if reverse {
         entries.reverse();
     }
-    store_result(ctx, &args[1], &entries);
+    store_result(ctx, &args[1], &entries, "zrangestore");
 }
 
 /// ZRANGESTORE's destination, in Redis, starts as a listpack unless a rank range says up
@@ -212,18 +213,28 @@ fn normalise_like_listpack(entries: &mut [(f64, Box<[u8]>)]) {
 
 /// Replaces `dst` with the sorted `entries` (or deletes it when there are none) and replies
 /// the count, as Redis's store handlers do: a store counts one change, and so does deleting
-/// an existing destination.
-pub(crate) fn store_result(ctx: &mut Ctx<'_, '_>, dst: &[u8], entries: &[(f64, Box<[u8]>)]) {
+/// an existing destination. Keyspace events after the reply: `event`, or `del`.
+pub(crate) fn store_result(
+    ctx: &mut Ctx<'_, '_>,
+    dst: &[u8],
+    entries: &[(f64, Box<[u8]>)],
+    event: &str,
+) {
+    if entries.is_empty() {
+        ctx.out.int(0);
+        let mut db = ctx.db();
+        if db.remove(dst).is_some() {
+            db.notify(class::GENERIC, "del", dst);
+            add_dirty(ctx, 1);
+        }
+        return;
+    }
     let mut db = ctx.db();
-    let changed = if entries.is_empty() {
-        db.remove(dst).is_some()
-    } else {
-        let zset = ZSet::from_sorted(entries, &db.value_hasher());
-        db.set(dst, Value::ZSet(Box::new(zset)), 0);
-        true
-    };
-    add_dirty(ctx, usize::from(changed));
+    let zset = ZSet::from_sorted(entries, &db.value_hasher());
+    db.set(dst, Value::ZSet(Box::new(zset)), 0);
+    add_dirty(ctx, 1);
     ctx.out.int(entries.len() as i64);
+    ctx.db().notify(class::ZSET, event, dst);
 }
 
 /// Redis's rank sanitising (ZRANGE, ZREMRANGEBYRANK): negative indexes count from the end,
@@ -309,6 +320,14 @@ fn remrange_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], spec: Spec) {
             removed
         }
     };
+    if removed > 0 {
+        let event = match spec {
+            Spec::Rank(..) => "zremrangebyrank",
+            Spec::Score(..) => "zremrangebyscore",
+            Spec::Lex(..) => "zremrangebylex",
+        };
+        db.notify(class::ZSET, event, key);
+    }
     remove_if_empty(&mut db, key);
     add_dirty(ctx, removed);
     ctx.out.int(removed as i64);

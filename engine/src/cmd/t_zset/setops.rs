@@ -213,7 +213,12 @@ fn setop(
     let mut entries: Vec<(f64, Box<[u8]>)> = accumulator.into_iter().map(|(m, s)| (s, m)).collect();
     entries.sort_unstable_by(|a, b| cmp_entry(a.0, &a.1, b.0, &b.1));
     if let Some(dst) = dst_key {
-        store_result(ctx, dst, &entries);
+        let event = match op {
+            Op::Union => "zunionstore",
+            Op::Inter => "zinterstore",
+            Op::Diff => "zdiffstore",
+        };
+        store_result(ctx, dst, &entries, event);
         return;
     }
     reply_entries_header(ctx.out, entries.len(), withscores);

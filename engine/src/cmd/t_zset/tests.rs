@@ -169,6 +169,7 @@ fn zscan_large_set_returns_every_member_once_per_score_run() {
 #[test]
 fn pop_api_for_blocking_forms() {
     use super::{End, pop, reply_popped};
+    use crate::cmd::t_zset::remove_if_empty;
     use crate::resp::{Protocol, Reply};
     let mut t = client();
     fill(&mut t, "z", 5, 5);
@@ -189,6 +190,11 @@ fn pop_api_for_blocking_forms() {
         .flatten()
         .expect("popped");
     assert_eq!(rest.len(), 3);
+    assert!(
+        db.exists(b"z"),
+        "the caller deletes an emptied set, after its reply"
+    );
+    remove_if_empty(&mut db, b"z");
     assert!(!db.exists(b"z"), "emptied set is deleted");
     drop(locked);
     let mut out = Reply::new(Protocol::Resp2);

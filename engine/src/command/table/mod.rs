@@ -11,6 +11,7 @@ mod generic;
 mod hash;
 mod hyperloglog;
 mod list;
+mod pubsub;
 mod server;
 mod set;
 mod string;
@@ -33,4 +34,5 @@ pub static FAMILIES: &[&[Spec]] = &[
     transactions::COMMANDS,
     bitmap::COMMANDS,
     hyperloglog::COMMANDS,
+    pubsub::COMMANDS,
 ];
