@@ -9,6 +9,7 @@ pub mod expire;
 pub mod keys;
 pub mod multi;
 pub mod server;
+pub mod t_geo;
 pub mod t_hash;
 pub mod t_list;
 pub mod t_set;

@@ -7,6 +7,7 @@
 
 mod connection;
 mod generic;
+mod geo;
 mod hash;
 mod list;
 mod server;
@@ -28,5 +29,6 @@ pub static FAMILIES: &[&[Spec]] = &[
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    geo::COMMANDS,
     transactions::COMMANDS,
 ];

@@ -1,0 +1,1 @@
+//! Geo command vectors recorded from redis-server 7.0.15.
