@@ -401,7 +401,9 @@ fn search_source(
     if query.count != 0 && sort == Sort::Unsorted && !query.any {
         sort = Sort::Asc;
     }
-    let limit = query.any.then(|| usize::try_from(query.count).unwrap_or(usize::MAX));
+    let limit = query
+        .any
+        .then(|| usize::try_from(query.count).unwrap_or(usize::MAX));
     let mut points = geo::search(zset, &query.shape, limit);
     if points.is_empty() && query.store.is_none() {
         out.array(0);
@@ -433,9 +435,8 @@ fn search_source(
 }
 
 fn reply_points(out: &mut Reply, query: &Query, zset: &ZSet, points: &[Point]) {
-    let options = usize::from(query.withdist)
-        + usize::from(query.withhash)
-        + usize::from(query.withcoord);
+    let options =
+        usize::from(query.withdist) + usize::from(query.withhash) + usize::from(query.withcoord);
     out.array(points.len());
     for point in points {
         if options > 0 {
@@ -523,7 +524,8 @@ fn parse_query(
         store,
     };
     let search = form.is_search();
-    let (mut from_member, mut from_lonlat, mut by_radius, mut by_box) = (false, false, false, false);
+    let (mut from_member, mut from_lonlat, mut by_radius, mut by_box) =
+        (false, false, false, false);
     let mut i = base;
     while i < args.len() {
         let arg = &args[i];

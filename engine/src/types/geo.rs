@@ -282,7 +282,11 @@ mod tests {
             let mut full = v.clone();
             full.sort_by(by_key);
             let keys = |s: &[(u64, usize)]| s.iter().map(|e| e.0).collect::<Vec<_>>();
-            assert_eq!(keys(&partial[lo..=hi]), keys(&full[lo..=hi]), "round {round}");
+            assert_eq!(
+                keys(&partial[lo..=hi]),
+                keys(&full[lo..=hi]),
+                "round {round}"
+            );
             let mut ids: Vec<usize> = partial.iter().map(|e| e.1).collect();
             ids.sort_unstable();
             assert_eq!(ids, (0..len).collect::<Vec<_>>(), "a permutation");
@@ -290,10 +294,11 @@ mod tests {
     }
 
     #[test]
-    fn partial_sort_matches_redis_pqsort_on_ties() {
-        // Redis's pqsort.c on these arrays (keys compared, tags show where equal keys land),
-        // range 0..=2, traced by hand from the C code: fewer than 7 elements is an insertion
-        // sort (stable); the partition of larger ones is not.
+    fn partial_sort_of_few_elements_keeps_ties_in_order() {
+        // Fewer than 7 elements: pqsort.c's insertion sort, which keeps equal elements in
+        // their order. Larger partitions reorder ties; their order is compared with
+        // redis-server's by tests/py/test_differential_geo.py (`test_geo_ties`) and by the
+        // recorded vectors (`large_sets_and_ties`).
         let mut small = [(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd')];
         partial_sort(&mut small, &|a: &(i32, char), b| a.0.cmp(&b.0), 0, 2);
         assert_eq!(small, [(1, 'b'), (1, 'd'), (2, 'a'), (2, 'c')]);

@@ -253,8 +253,14 @@ pub fn geohash_string(score: f64) -> [u8; 11] {
     const ALPHABET: &[u8; 32] = b"0123456789bcdefghjkmnpqrstuvwxyz";
     let (longitude, latitude) = decode_score(score);
     // A decoded position is always inside both ranges.
-    let hash = encode(LONG_RANGE, STANDARD_LAT_RANGE, longitude, latitude, STEP_MAX)
-        .unwrap_or_default();
+    let hash = encode(
+        LONG_RANGE,
+        STANDARD_LAT_RANGE,
+        longitude,
+        latitude,
+        STEP_MAX,
+    )
+    .unwrap_or_default();
     let mut out = [b'0'; 11];
     for (i, c) in out.iter_mut().take(10).enumerate() {
         let index = (hash.bits >> (52 - (i + 1) * 5)) & 0x1f;
@@ -328,9 +334,10 @@ impl Shape {
         let (longitude, latitude) = (self.longitude, self.latitude);
         let (height, width) = match self.kind {
             ShapeKind::Radius(radius) => (self.conversion * radius, self.conversion * radius),
-            ShapeKind::Box { width, height } => {
-                (self.conversion * (height / 2.0), self.conversion * (width / 2.0))
-            }
+            ShapeKind::Box { width, height } => (
+                self.conversion * (height / 2.0),
+                self.conversion * (width / 2.0),
+            ),
         };
         let lat_delta = rad_deg(height / EARTH_RADIUS_M);
         let long_delta_top = rad_deg(width / EARTH_RADIUS_M / deg_rad(latitude + lat_delta).cos());
@@ -392,16 +399,20 @@ impl Shape {
         if steps >= 2 {
             let n = &mut neighbors;
             if area.latitude.min < min_lat {
-                (n.south, n.south_west, n.south_east) = (HashBits::ZERO, HashBits::ZERO, HashBits::ZERO);
+                (n.south, n.south_west, n.south_east) =
+                    (HashBits::ZERO, HashBits::ZERO, HashBits::ZERO);
             }
             if area.latitude.max > max_lat {
-                (n.north, n.north_east, n.north_west) = (HashBits::ZERO, HashBits::ZERO, HashBits::ZERO);
+                (n.north, n.north_east, n.north_west) =
+                    (HashBits::ZERO, HashBits::ZERO, HashBits::ZERO);
             }
             if area.longitude.min < min_lon {
-                (n.west, n.south_west, n.north_west) = (HashBits::ZERO, HashBits::ZERO, HashBits::ZERO);
+                (n.west, n.south_west, n.north_west) =
+                    (HashBits::ZERO, HashBits::ZERO, HashBits::ZERO);
             }
             if area.longitude.max > max_lon {
-                (n.east, n.south_east, n.north_east) = (HashBits::ZERO, HashBits::ZERO, HashBits::ZERO);
+                (n.east, n.south_east, n.north_east) =
+                    (HashBits::ZERO, HashBits::ZERO, HashBits::ZERO);
             }
         }
         let n = neighbors;
@@ -520,7 +531,13 @@ mod tests {
 
     #[test]
     fn interleave_round_trips() {
-        for (x, y) in [(0, 0), (1, 0), (0, 1), (0xdead_beef, 0x1234_5678), (u32::MAX, 7)] {
+        for (x, y) in [
+            (0, 0),
+            (1, 0),
+            (0, 1),
+            (0xdead_beef, 0x1234_5678),
+            (u32::MAX, 7),
+        ] {
             let z = interleave64(x, y);
             assert_eq!(deinterleave64(z), u64::from(x) | (u64::from(y) << 32));
         }
@@ -575,11 +592,17 @@ mod tests {
     fn distances_use_the_full_haversine() {
         let (lon1, lat1) = decode_score(3479099956230698.0);
         let (lon2, lat2) = decode_score(3479447370796909.0);
-        assert_eq!(format!("{:.4}", distance(lon1, lat1, lon2, lat2)), "166274.1516");
+        assert_eq!(
+            format!("{:.4}", distance(lon1, lat1, lon2, lat2)),
+            "166274.1516"
+        );
         // Same longitude: Redis 7.0.15 answers 7423118.8160 (7.2's shortcut gives ...8161).
         let (lon, lat_a) = decode_score(position_score(-130.0511544777728, 9.250408943782034));
         let (_, lat_b) = decode_score(position_score(-130.0511544777728, -57.48847384891022));
-        assert_eq!(format!("{:.4}", distance(lon, lat_a, lon, lat_b)), "7423118.8160");
+        assert_eq!(
+            format!("{:.4}", distance(lon, lat_a, lon, lat_b)),
+            "7423118.8160"
+        );
     }
 
     #[test]

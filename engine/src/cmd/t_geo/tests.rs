@@ -126,9 +126,7 @@ fn search_finds_what_brute_force_finds() {
             .iter()
             .filter_map(|(member, score)| {
                 let (x, y) = decode_score(*score);
-                shape
-                    .distance_if_inside(x, y)
-                    .map(|d| (d, member.as_str()))
+                shape.distance_if_inside(x, y).map(|d| (d, member.as_str()))
             })
             .collect();
         expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
