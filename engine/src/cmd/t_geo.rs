@@ -321,10 +321,8 @@ struct Query {
 enum Outcome {
     /// The reply was written (results or an error).
     Replied,
-    /// Store these (score, member) entries at the destination.
+    /// Store these (score, member) entries at the destination (none: delete it).
     Store(usize, Vec<(f64, Box<[u8]>)>),
-    /// The source does not exist: delete the destination, reply 0.
-    StoreNothing(usize),
 }
 
 /// Redis's `georadiusGeneric`. `store_allowed` is false for the `_RO` forms.
@@ -352,11 +350,6 @@ fn search_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], form: Form, store_allow
     };
     match outcome {
         Outcome::Replied => {}
-        Outcome::StoreNothing(dst) => {
-            let deleted = ctx.db().remove(&args[dst]).is_some();
-            add_dirty(ctx, usize::from(deleted));
-            ctx.out.int(0);
-        }
         Outcome::Store(dst, mut entries) => {
             entries.sort_by(|a, b| cmp_entry(a.0, &a.1, b.0, &b.1));
             // The nine boxes never overlap in practice; were a member found twice, Redis would
@@ -391,7 +384,7 @@ fn search_source(
     };
     let Some(zset) = found else {
         if let Some((dst, _)) = query.store {
-            return Outcome::StoreNothing(dst);
+            return Outcome::Store(dst, Vec::new());
         }
         out.array(0);
         return Outcome::Replied;
