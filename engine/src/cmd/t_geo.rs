@@ -97,9 +97,28 @@ fn box_args(out: &mut Reply, args: &[Bytes]) -> Option<(f64, f64, f64)> {
     Some((width, height, unit_arg(out, &args[2])?))
 }
 
-/// `addReplyDoubleDistance`: four decimals (`%.4f`), a bulk string in both protocols.
+/// `addReplyDoubleDistance`: four decimals, a bulk string in both protocols.
 fn reply_distance(out: &mut Reply, distance: f64) {
-    out.bulk(format!("{distance:.4}").as_bytes());
+    out.bulk(distance_text(distance).as_bytes());
+}
+
+/// Redis's `fixedpoint_d2string(d, 4)`: `d * 10^4` rounded to an integer by `llrint` (ties
+/// to even), printed with four decimals. Not `%.4f`, which rounds the exact value once: the
+/// product rounds first, so 7423118.81605000049 prints as `7423118.8160` (`%.4f`: `...8161`).
+fn distance_text(distance: f64) -> String {
+    if distance == 0.0 {
+        return "0.0000".into();
+    }
+    let scaled = llrint(distance * 10_000.0);
+    let sign = if scaled < 0 { "-" } else { "" };
+    let magnitude = scaled.unsigned_abs();
+    format!("{sign}{}.{:04}", magnitude / 10_000, magnitude % 10_000)
+}
+
+/// C's `llrint` on x86-64: round to nearest, ties to even; NaN and values out of range give
+/// the "integer indefinite" `i64::MIN`.
+fn llrint(x: f64) -> i64 {
+    geohash::c_double_to_i64(x.round_ties_even())
 }
 
 /// `addReplyHumanLongDouble`: `%.17Lf` of the value without trailing zeros; a bulk string in

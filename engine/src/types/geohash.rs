@@ -15,9 +15,11 @@
 //! the C code relies on x86-64 conversions that Rust defines differently (a double cast to an
 //! integer out of range, 32-bit unsigned wrap-around), the x86-64 result is spelled out.
 //!
-//! Redis 7.0 computes every distance with the full haversine formula (7.2 added a shortcut for
-//! equal longitudes that changes the last bits; checked on 7.0.15: same-longitude GEODISTs
-//! whose fourth decimal the two formulas round differently answer with the full formula).
+//! The reference is the redis-server 7.0.15 that Debian 12 ships, whose geo code carries two
+//! changes of Redis 7.2 that 7.0.4's source lacks (seen in its disassembly, and in its
+//! replies): a distance between points of equal longitude is the latitude difference alone
+//! (not the haversine, which differs in the last bits), and a box search tests the latitude
+//! leg first with that same formula.
 
 use std::f64::consts::PI;
 
@@ -277,15 +279,26 @@ fn rad_deg(angle: f64) -> f64 {
     angle / D_R
 }
 
-/// `geohashGetDistance`: the haversine great-circle distance in metres.
+/// `geohashGetLatDistance`: the distance in metres between two latitudes on one meridian.
+fn lat_distance(lat1: f64, lat2: f64) -> f64 {
+    EARTH_RADIUS_M * (deg_rad(lat2) - deg_rad(lat1)).abs()
+}
+
+/// `geohashGetDistance`: the haversine great-circle distance in metres, or, when the
+/// longitudes are the same, [`lat_distance`] (the haversine reduced by hand: equal in exact
+/// arithmetic, not in the last bits).
 pub fn distance(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
-    let lat1r = deg_rad(lat1);
     let lon1r = deg_rad(lon1);
-    let lat2r = deg_rad(lat2);
     let lon2r = deg_rad(lon2);
-    let u = ((lat2r - lat1r) / 2.0).sin();
     let v = ((lon2r - lon1r) / 2.0).sin();
-    2.0 * EARTH_RADIUS_M * (u * u + lat1r.cos() * lat2r.cos() * v * v).sqrt().asin()
+    if v == 0.0 {
+        return lat_distance(lat1, lat2);
+    }
+    let lat1r = deg_rad(lat1);
+    let lat2r = deg_rad(lat2);
+    let u = ((lat2r - lat1r) / 2.0).sin();
+    let a = u * u + lat1r.cos() * lat2r.cos() * v * v;
+    2.0 * EARTH_RADIUS_M * a.sqrt().asin()
 }
 
 /// What a search looks for around its centre; sizes are in the query's unit, `conversion`
@@ -319,9 +332,11 @@ impl Shape {
             }
             ShapeKind::Box { width, height } => {
                 let (width_m, height_m) = (width * self.conversion, height * self.conversion);
-                let lon_distance = distance(x2, y2, x1, y2);
-                let lat_distance = distance(x2, y2, x2, y1);
-                if lon_distance > width_m / 2.0 || lat_distance > height_m / 2.0 {
+                // The latitude leg first: it is the cheaper one.
+                if lat_distance(y2, y1) > height_m / 2.0 {
+                    return None;
+                }
+                if distance(x2, y2, x1, y2) > width_m / 2.0 {
                     return None;
                 }
                 Some(distance(x1, y1, x2, y2))
@@ -589,20 +604,17 @@ mod tests {
     }
 
     #[test]
-    fn distances_use_the_full_haversine() {
+    fn equal_longitudes_use_the_latitude_difference() {
         let (lon1, lat1) = decode_score(3479099956230698.0);
         let (lon2, lat2) = decode_score(3479447370796909.0);
-        assert_eq!(
-            format!("{:.4}", distance(lon1, lat1, lon2, lat2)),
-            "166274.1516"
-        );
-        // Same longitude: Redis 7.0.15 answers 7423118.8160 (7.2's shortcut gives ...8161).
+        assert_eq!(distance(lon1, lat1, lon2, lat2), 166274.15156960033);
+        // Recorded from redis-server 7.0.15 (GEOSEARCHSTORE ... STOREDIST, then ZSCORE): the
+        // haversine would give 10566498.743235935.
+        let (lon, lat) = decode_score(position_score(180.0, -85.00000218685555));
+        assert_eq!(distance(180.0, 10.0, lon, lat), 10566498.743235936);
         let (lon, lat_a) = decode_score(position_score(-130.0511544777728, 9.250408943782034));
         let (_, lat_b) = decode_score(position_score(-130.0511544777728, -57.48847384891022));
-        assert_eq!(
-            format!("{:.4}", distance(lon, lat_a, lon, lat_b)),
-            "7423118.8160"
-        );
+        assert_eq!(distance(lon, lat_a, lon, lat_b), 7423118.8160500005);
     }
 
     #[test]

@@ -272,3 +272,16 @@ fn geoadd_then_geopos_round_trips_to_the_cell_centre() {
     assert_eq!(t.run(&["zcard", "g"]), ":300\r\n");
     assert_eq!(t.run(&["object", "encoding", "g"]), "$8\r\nskiplist\r\n");
 }
+
+#[test]
+fn distances_print_like_fixedpoint_d2string() {
+    use super::distance_text;
+    assert_eq!(distance_text(0.0), "0.0000");
+    assert_eq!(distance_text(-0.0), "0.0000");
+    assert_eq!(distance_text(0.00004), "0.0000");
+    assert_eq!(distance_text(1.23456), "1.2346");
+    assert_eq!(distance_text(166274.15156960033), "166274.1516");
+    // `%.4f` would say 7423118.8161: the product by 10^4 is exactly ...60.5, a tie to even.
+    assert_eq!(distance_text(7423118.8160500005), "7423118.8160");
+    assert_eq!(distance_text(12.0), "12.0000");
+}

@@ -11,6 +11,7 @@
 use super::tests::expect;
 use crate::testing::client;
 
+
 #[rustfmt::skip]
 #[test]
 fn geoadd_options_and_errors() {
@@ -536,6 +537,31 @@ fn edges_of_the_world() {
             (&["geodist", "w", "north", "south", "mi"], "$10\r\n11756.1196\r\n", 0, 1, 0),
             (&["geohash", "w", "east", "west", "north", "south", "e180", "w180"], "*6\r\n$11\r\nxczbzu2wnz0\r\n$11\r\n81b0bhrq1p0\r\n$11\r\nup05b4bh0j0\r\n$11\r\nh0bh0j05b40\r\n$11\r\n80000000000\r\n$11\r\n80000000000\r\n", 0, 1, 0),
             (&["geopos", "w", "east", "west", "north", "south", "e180", "w180"], "*6\r\n*2\r\n$21\r\n179.98999804258346558\r\n$20\r\n10.00000092823272979\r\n*2\r\n$22\r\n-179.98999804258346558\r\n$20\r\n10.00000092823272979\r\n*2\r\n$19\r\n0.00000268220901489\r\n$20\r\n85.04999956172351006\r\n*2\r\n$19\r\n0.00000268220901489\r\n$21\r\n-85.04999956172352427\r\n*2\r\n$3\r\n180\r\n$19\r\n0.00000126736058093\r\n*2\r\n$22\r\n-179.99999731779098511\r\n$19\r\n0.00000126736058093\r\n", 0, 1, 0),
+        ],
+    );
+}
+
+#[rustfmt::skip]
+#[test]
+fn equal_longitudes_and_distance_rounding() {
+    let mut t = client();
+    expect(
+        &mut t,
+        &[
+            (&["geoadd", "s", "180", "-85.00000218685555", "p", "180", "84", "q", "-130.0511544777728", "9.250408943782034", "a", "-130.0511544777728", "-57.48847384891022", "b"], ":4\r\n", 4, 0, 0),
+            (&["geosearchstore", "d", "s", "fromlonlat", "180", "10", "bybox", "0.695687", "4936981.99", "KM", "storedist"], ":2\r\n", 2, 1, 0),
+            (&["zrange", "d", "0", "-1", "withscores"], "*4\r\n$1\r\nq\r\n$18\r\n8230.7457985743022\r\n$1\r\np\r\n$18\r\n10566.498743235936\r\n", 0, 1, 0),
+            (&["geosearchstore", "d", "s", "fromlonlat", "180", "10", "byradius", "20000", "km", "storedist"], ":2\r\n", 2, 1, 0),
+            (&["zrange", "d", "0", "-1", "withscores"], "*4\r\n$1\r\nq\r\n$18\r\n8230.7457985743022\r\n$1\r\np\r\n$18\r\n10566.498743235936\r\n", 0, 1, 0),
+            (&["geosearch", "s", "fromlonlat", "180", "10", "byradius", "20000", "km", "withdist", "asc"], "*2\r\n*2\r\n$1\r\nq\r\n$9\r\n8230.7458\r\n*2\r\n$1\r\np\r\n$10\r\n10566.4987\r\n", 0, 1, 0),
+            (&["geodist", "s", "a", "b"], "$12\r\n7423118.8160\r\n", 0, 1, 0),
+            (&["geodist", "s", "b", "a", "km"], "$9\r\n7423.1188\r\n", 0, 1, 0),
+            (&["geodist", "s", "p", "q"], "$13\r\n18797244.5418\r\n", 0, 1, 0),
+            (&["geosearch", "s", "frommember", "a", "byradius", "10000", "km", "withdist"], "*2\r\n*2\r\n$1\r\na\r\n$6\r\n0.0000\r\n*2\r\n$1\r\nb\r\n$9\r\n7423.1188\r\n", 0, 1, 0),
+            (&["geosearchstore", "d", "s", "frommember", "a", "bybox", "1", "20000000", "m", "storedist"], ":2\r\n", 2, 1, 0),
+            (&["zrange", "d", "0", "-1", "withscores"], "*4\r\n$1\r\na\r\n$1\r\n0\r\n$1\r\nb\r\n$18\r\n7423118.8160500005\r\n", 0, 1, 0),
+            (&["geosearch", "s", "frommember", "a", "bybox", "1", "14846237.6321", "m", "withdist"], "*1\r\n*2\r\n$1\r\na\r\n$6\r\n0.0000\r\n", 0, 1, 0),
+            (&["geosearch", "s", "frommember", "a", "bybox", "1", "14846237.632", "m", "withdist"], "*1\r\n*2\r\n$1\r\na\r\n$6\r\n0.0000\r\n", 0, 1, 0),
         ],
     );
 }
