@@ -11,7 +11,9 @@ Three kinds of sequences:
   sets; a failure names the seed;
 * tie workloads: many members on a few positions, searched with and without COUNT, so that
   the order of equal distances (Redis's stable qsort, or its partial quicksort with COUNT) is
-  compared.
+  compared;
+* distance workloads: STOREDIST results compared to the last bit, with many points sharing a
+  longitude.
 
 It also keeps the Rust unit-test vectors honest: engine/src/cmd/t_geo/vectors.rs lists commands
 with the reply bytes and counter moves recorded from redis-server, and
@@ -250,6 +252,36 @@ def test_geo_ties(seed, ferrite, redis_server):
             C("ZRANGE", "d", "0", "-1", "WITHSCORES"),
         ]
     compare(f"ties-seed-{seed}", steps, ferrite.port, redis_server.port)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_geo_distance_bits(seed, ferrite, redis_server):
+    """Distances to the last bit (STOREDIST keeps all 17 digits), with many points sharing a
+    longitude (Redis 7.0.15 then computes the latitude difference, not the haversine)."""
+    rng = random.Random(9000 + seed)
+    lons = [rng.uniform(-180, 180) for _ in range(5)] + [180, -180, 0]
+    add = ["GEOADD", "g"]
+    for i in range(200):
+        lon = rng.choice(lons) if rng.random() < 0.5 else rng.uniform(-180, 180)
+        add += [repr(lon), repr(rng.uniform(-85.05, 85.05)), f"p{i}"]
+    steps = [C(*add)]
+    for _ in range(10):
+        if rng.random() < 0.5:
+            centre = ["FROMLONLAT", repr(rng.choice(lons)), repr(rng.uniform(-85, 85))]
+        else:
+            centre = ["FROMMEMBER", f"p{rng.randrange(200)}"]
+        unit, per = rng.choice([("m", 1), ("km", 1000), ("ft", 0.3048), ("mi", 1609.34)])
+        if rng.random() < 0.5:
+            shape = ["BYRADIUS", repr(rng.uniform(1e5, 2e7) / per), unit]
+        else:
+            shape = ["BYBOX", repr(rng.uniform(1e3, 4e7) / per), repr(rng.uniform(1e5, 4e7) / per), unit]
+        steps += [
+            C("GEOSEARCHSTORE", "d", "g", *centre, *shape, "STOREDIST"),
+            C("ZRANGE", "d", "0", "-1", "WITHSCORES"),
+            C("GEOSEARCH", "g", *centre, *shape, "WITHDIST", "ASC"),
+            C("GEODIST", "g", f"p{rng.randrange(200)}", f"p{rng.randrange(200)}", unit),
+        ]
+    compare(f"distance-bits-seed-{seed}", steps, ferrite.port, redis_server.port)
 
 
 # --------------------------------------------------------------------------- Rust vectors

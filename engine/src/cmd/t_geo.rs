@@ -5,11 +5,13 @@
 //! `Value::ZSet` and share the sorted-set helpers of `t_zset` (type checks, key locking). The
 //! arithmetic is `crate::types::geohash`, the search and its ordering `crate::types::geo`.
 //!
-//! Behaviour follows Redis 7.0's `geo.c`, checked against a live redis-server 7.0.15: the same
-//! order of checks (so the same error wins when several apply: a WRONGTYPE source is reported
-//! before any argument error, a missing FROMMEMBER member before a later syntax error), the same
-//! error texts, reply shapes in RESP2 and RESP3, keyspace hit/miss counting and `dirty`
-//! accounting (a store counts one per stored member, as Redis's does).
+//! Behaviour follows `geo.c` as redis-server 7.0.15 is built (with the distance code of 7.2,
+//! see `crate::types::geohash`, and distances printed by `fixedpoint_d2string`, not `%.4f`),
+//! checked against a live one: the same order of checks (so the same error wins when several
+//! apply: a WRONGTYPE source is reported before any argument error, a missing FROMMEMBER
+//! member before a later syntax error), the same error texts, reply shapes in RESP2 and RESP3,
+//! keyspace hit/miss counting and `dirty` accounting (a store counts one per stored member, as
+//! Redis's does).
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,6 @@
 use super::tests::expect;
 use crate::testing::client;
 
-
 #[rustfmt::skip]
 #[test]
 fn geoadd_options_and_errors() {
