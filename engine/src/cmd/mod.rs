@@ -12,6 +12,7 @@ pub mod pubsub;
 pub mod server;
 pub mod sort;
 pub mod t_bitmap;
+pub mod t_geo;
 pub mod t_hash;
 pub mod t_hll;
 pub mod t_list;

@@ -2,6 +2,8 @@
 //! `crate::cmd::t_<type>`; the keyspace holds them through `keyspace::Value`.
 
 pub mod bitmap;
+pub mod geo;
+pub mod geohash;
 pub mod hash;
 pub mod hll;
 pub mod list;

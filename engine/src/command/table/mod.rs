@@ -8,6 +8,7 @@
 mod bitmap;
 mod connection;
 mod generic;
+mod geo;
 mod hash;
 mod hyperloglog;
 mod list;
@@ -31,6 +32,7 @@ pub static FAMILIES: &[&[Spec]] = &[
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    geo::COMMANDS,
     transactions::COMMANDS,
     bitmap::COMMANDS,
     hyperloglog::COMMANDS,
