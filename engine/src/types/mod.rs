@@ -5,4 +5,5 @@ pub mod hash;
 pub mod list;
 pub mod set;
 pub mod set_table;
+pub mod stream;
 pub mod zset;
