@@ -11,6 +11,7 @@ mod hash;
 mod list;
 mod server;
 mod set;
+mod stream;
 mod string;
 mod transactions;
 mod zset;
@@ -28,5 +29,6 @@ pub static FAMILIES: &[&[Spec]] = &[
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    stream::COMMANDS,
     transactions::COMMANDS,
 ];

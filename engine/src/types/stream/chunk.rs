@@ -141,8 +141,7 @@ pub fn lp_str_bytes(s: &[u8]) -> u64 {
 pub struct EntryRef<'a> {
     pub id: StreamId,
     buf: &'a [u8],
-    /// Where the entry starts and ends in the chunk.
-    pub(super) at: u32,
+    /// Where the entry ends in the chunk.
     pub(super) end: u32,
     /// Where its field/value data starts.
     data_at: usize,
@@ -313,7 +312,6 @@ impl Chunk {
         EntryRef {
             id,
             buf,
-            at,
             end: u32::try_from(pos).expect("chunk offsets fit u32"),
             data_at,
             same_fields,
@@ -380,13 +378,22 @@ mod tests {
         chunk.push(master, master, &first);
         chunk.push(master, id(1000, 9), &flat(&["name", "bob", "age", "7"]));
         chunk.push(master, id(2000, 0), &flat(&["other", ""]));
-        chunk.push(master, id(u64::MAX, u64::MAX), &flat(&["name", "x", "age", "y"]));
+        chunk.push(
+            master,
+            id(u64::MAX, u64::MAX),
+            &flat(&["name", "x", "age", "y"]),
+        );
         let entries: Vec<_> = chunk
             .offsets(master)
             .iter()
             .map(|&at| {
                 let e = chunk.entry_at(master, at);
-                (e.id, e.pairs().map(|(f, v)| (f.to_vec(), v.to_vec())).collect::<Vec<_>>())
+                (
+                    e.id,
+                    e.pairs()
+                        .map(|(f, v)| (f.to_vec(), v.to_vec()))
+                        .collect::<Vec<_>>(),
+                )
             })
             .collect();
         assert_eq!(entries.len(), 4);

@@ -207,7 +207,10 @@ impl Group {
 
     /// Creates a pending entry owned by `consumer`, delivered once (XCLAIM FORCE).
     pub fn insert_pending(&mut self, id: StreamId, consumer: &Arc<[u8]>, now_ms: i64) {
-        debug_assert!(!self.pel.contains_key(&id), "insert_pending of a pending id");
+        debug_assert!(
+            !self.pel.contains_key(&id),
+            "insert_pending of a pending id"
+        );
         self.add_pending(id, consumer, now_ms);
     }
 
@@ -218,7 +221,10 @@ impl Group {
             .consumers
             .iter()
             .map(|(name, c)| {
-                name.len() + 16 + size_of::<Consumer>() + c.pel.len() * size_of::<StreamId>() * 3 / 2
+                name.len()
+                    + 16
+                    + size_of::<Consumer>()
+                    + c.pel.len() * size_of::<StreamId>() * 3 / 2
             })
             .sum();
         pel + consumers

@@ -129,7 +129,10 @@ impl Log {
     /// Appends an entry; `id` must be above [`Log::last_id`], `pairs` is field, value, ....
     pub fn append(&mut self, id: StreamId, pairs: &[Bytes]) {
         assert!(id > self.last_id, "stream ids only grow");
-        assert!(!pairs.is_empty() && pairs.len() % 2 == 0, "field/value pairs");
+        assert!(
+            !pairs.is_empty() && pairs.len() % 2 == 0,
+            "field/value pairs"
+        );
         let total = pairs_len(pairs);
         let tail = match self.chunks.last_entry() {
             Some(tail) if tail.get().accepts(total) => Some(tail),
@@ -335,10 +338,7 @@ impl Log {
     pub fn heap_bytes(&self) -> usize {
         // A B-tree leaf holds up to 11 (key, chunk) pairs and is about two thirds full.
         let per_chunk = (size_of::<StreamId>() + size_of::<Chunk>()) * 3 / 2;
-        self.chunks
-            .values()
-            .map(|c| c.capacity() + per_chunk)
-            .sum()
+        self.chunks.values().map(|c| c.capacity() + per_chunk).sum()
     }
 }
 

@@ -33,14 +33,19 @@ fn random_pairs(rng: &mut Rng) -> Vec<Bytes> {
             1 => 0,
             _ => rng.below(12) as usize,
         };
-        let value: Vec<u8> = (0..len).map(|i| b'a' + ((i as u64 + rng.below(3)) % 26) as u8).collect();
+        let value: Vec<u8> = (0..len)
+            .map(|i| b'a' + ((i as u64 + rng.below(3)) % 26) as u8)
+            .collect();
         pairs.push(Bytes::from(value));
     }
     pairs
 }
 
 fn entry_pairs(entry: &EntryRef<'_>) -> Vec<(Vec<u8>, Vec<u8>)> {
-    entry.pairs().map(|(f, v)| (f.to_vec(), v.to_vec())).collect()
+    entry
+        .pairs()
+        .map(|(f, v)| (f.to_vec(), v.to_vec()))
+        .collect()
 }
 
 fn random_id(rng: &mut Rng, model: &Model, last: StreamId) -> StreamId {
@@ -63,7 +68,8 @@ fn log_matches_a_btreemap_model() {
             match rng.below(20) {
                 0..=11 => {
                     let id = if rng.below(2) == 0 {
-                        log.next_id(log.last_id.ms + rng.below(3)).expect("ids left")
+                        log.next_id(log.last_id.ms + rng.below(3))
+                            .expect("ids left")
                     } else {
                         StreamId::new(log.last_id.ms + 1 + rng.below(5), rng.below(3))
                     };
@@ -85,7 +91,10 @@ fn log_matches_a_btreemap_model() {
                         let mut unique = ids.clone();
                         unique.sort();
                         unique.dedup();
-                        unique.iter().filter(|id| model.remove(id).is_some()).count()
+                        unique
+                            .iter()
+                            .filter(|id| model.remove(id).is_some())
+                            .count()
                     };
                     assert_eq!(log.delete(&ids), expected as u64, "seed {seed} step {step}");
                 }
@@ -127,13 +136,23 @@ fn log_matches_a_btreemap_model() {
                     let a = random_id(&mut rng, &model, log.last_id);
                     let b = random_id(&mut rng, &model, log.last_id);
                     let (start, end) = (a.min(b), a.max(b));
-                    let forward: Vec<_> = log.range(start, end).map(|e| (e.id, entry_pairs(&e))).collect();
-                    let expected: Vec<_> = model.range(start..=end).map(|(k, v)| (*k, v.clone())).collect();
+                    let forward: Vec<_> = log
+                        .range(start, end)
+                        .map(|e| (e.id, entry_pairs(&e)))
+                        .collect();
+                    let expected: Vec<_> = model
+                        .range(start..=end)
+                        .map(|(k, v)| (*k, v.clone()))
+                        .collect();
                     assert_eq!(forward, expected, "seed {seed} step {step}");
                     let backward: Vec<_> = log.range_rev(start, end).map(|e| e.id).collect();
-                    let expected: Vec<_> = model.range(start..=end).rev().map(|(k, _)| *k).collect();
+                    let expected: Vec<_> =
+                        model.range(start..=end).rev().map(|(k, _)| *k).collect();
                     assert_eq!(backward, expected);
-                    assert_eq!(log.get(a).map(|e| e.id), model.get_key_value(&a).map(|(k, _)| *k));
+                    assert_eq!(
+                        log.get(a).map(|e| e.id),
+                        model.get_key_value(&a).map(|(k, _)| *k)
+                    );
                 }
             }
             assert_eq!(log.len(), model.len() as u64);
@@ -162,7 +181,13 @@ fn chunks_split_where_redis_nodes_split() {
         limit: 10_000,
     };
     assert_eq!(log.trim(&approx(120)), 100);
-    assert_eq!(log.trim(&Trim { limit: 50, ..approx(10) }), 0);
+    assert_eq!(
+        log.trim(&Trim {
+            limit: 50,
+            ..approx(10)
+        }),
+        0
+    );
     assert_eq!(log.trim(&approx(10)), 100);
     assert_eq!(log.len(), 50);
     assert_eq!(log.radix_tree_nodes(), 2);
@@ -197,7 +222,10 @@ fn ids_and_counters() {
     assert_eq!(StreamId::new(5, 7).to_string(), "5-7");
     let mut log = Log::default();
     assert_eq!(log.next_id(10), Some(StreamId::new(10, 0)));
-    log.append(StreamId::new(10, 0), &[Bytes::from_static(b"a"), Bytes::from_static(b"1")]);
+    log.append(
+        StreamId::new(10, 0),
+        &[Bytes::from_static(b"a"), Bytes::from_static(b"1")],
+    );
     // The clock went back: the sequence goes on.
     assert_eq!(log.next_id(5), Some(StreamId::new(10, 1)));
     log.last_id = StreamId::MAX;
