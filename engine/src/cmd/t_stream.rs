@@ -19,6 +19,8 @@ mod info;
 mod read;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vectors;
 
 use std::sync::atomic::Ordering;
 
