@@ -19,7 +19,8 @@ Run this file as a script to re-record the vectors (after adding lines):
 
     python3 tests/py/test_differential_stream.py --record PORT   # a redis-server 7.0 on PORT
 
-Not compared byte for byte: idle times and delivery times (XPENDING's idle column, XINFO
+Not compared byte for byte: XGROUP HELP and XINFO HELP (their wording is Ferrite's own, as for
+every HELP: test_help_shape checks the shape), idle times and delivery times (XPENDING's idle column, XINFO
 CONSUMERS' idle, XINFO STREAM FULL's times), which depend on when each server ran the command;
 ids made by `*`, which are the servers' clocks.
 """
@@ -35,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-from resp_util import RespConn
+from resp_util import RespConn, parse
 from test_differential import C, X, compare
 
 I64_MAX = "9223372036854775807"
@@ -112,6 +113,19 @@ def test_sequences(name, protocol, ferrite, redis_server):
     if protocol == 3:
         steps = [X("HELLO", "3")] + steps
     compare(f"{name}/resp{protocol}", steps, ferrite.port, redis_server.port)
+
+
+@pytest.mark.parametrize("command", ["XGROUP", "XINFO"])
+def test_help_shape(command, ferrite, redis_server):
+    replies = {}
+    for name, server in (("ferrite", ferrite), ("redis", redis_server)):
+        with RespConn(server.port) as conn:
+            replies[name] = parse(conn.call_raw(command, "HELP"))
+    ours, theirs = replies["ferrite"], replies["redis"]
+    assert isinstance(ours, list) and len(ours) >= 5
+    assert ours[0] == theirs[0]
+    assert ours[-2:] == theirs[-2:]
+    assert all(isinstance(line, (bytes, str)) for line in ours)
 
 
 # --------------------------------------------------------------------------- random workloads

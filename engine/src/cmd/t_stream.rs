@@ -74,17 +74,18 @@ fn lookup<'d>(
     let access_s = (db.now_ms / 1000) as u32;
     let entry = match access {
         Access::Read => db.lookup_read(key),
-        Access::Write => db.entry_mut(key).map(|entry| {
-            entry.access_s = access_s;
-            entry
-        }),
+        Access::Write => db.entry_mut(key),
     };
-    match entry {
-        None => Ok(None),
-        Some(entry) => match &mut entry.value {
-            Value::Stream(stream) => Ok(Some(stream)),
-            _ => Err(WrongType),
-        },
+    let Some(entry) = entry else {
+        return Ok(None);
+    };
+    if access == Access::Write {
+        // `lookup_read` refreshed it already; Redis's write lookups refresh it too.
+        entry.access_s = access_s;
+    }
+    match &mut entry.value {
+        Value::Stream(stream) => Ok(Some(stream)),
+        _ => Err(WrongType),
     }
 }
 

@@ -231,11 +231,11 @@ pub fn xinfo_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         "xinfo",
         &[
             "CONSUMERS <key> <groupname>",
-            "    Show consumers of <groupname>.",
+            "    List the consumers of <groupname> with their pending counts and idle times.",
             "GROUPS <key>",
-            "    Show the stream consumer groups.",
-            "STREAM <key> [FULL [COUNT <count>]",
-            "    Show information about the stream.",
+            "    List the consumer groups of the stream.",
+            "STREAM <key> [FULL [COUNT <count>]]",
+            "    Describe the stream; FULL details its entries, groups and pending entries.",
         ],
     );
 }

@@ -94,7 +94,7 @@ fn parse_read<'a>(out: &mut Reply, args: &'a [Bytes], xreadgroup: bool) -> Optio
             };
             parsed.count = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
         } else if keyword(opt, "streams") && more > 0 {
-            if more % 2 != 0 {
+            if !more.is_multiple_of(2) {
                 out.error(
                     "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
                 );

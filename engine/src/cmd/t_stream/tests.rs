@@ -64,7 +64,11 @@ fn pair() -> (TestClient, TestClient) {
 
 /// `[[key, [[id, [f, v]]...]]]` in RESP2, for one stream of one-field entries.
 fn served(key: &str, entries: &[(&str, &str, &str)]) -> String {
-    let mut out = format!("*1\r\n*2\r\n${}\r\n{key}\r\n*{}\r\n", key.len(), entries.len());
+    let mut out = format!(
+        "*1\r\n*2\r\n${}\r\n{key}\r\n*{}\r\n",
+        key.len(),
+        entries.len()
+    );
     for (id, f, v) in entries {
         out += &format!(
             "*2\r\n${}\r\n{id}\r\n*2\r\n${}\r\n{f}\r\n${}\r\n{v}\r\n",
@@ -84,7 +88,10 @@ fn served(key: &str, entries: &[(&str, &str, &str)]) -> String {
 fn xread_block_dollar_waits_for_entries_after_it() {
     let (mut a, mut b) = pair();
     b.run(&["xadd", "s", "1-0", "a", "1"]);
-    assert_eq!(a.run(&["xread", "block", "0", "streams", "s2", "s", "$", "$"]), "");
+    assert_eq!(
+        a.run(&["xread", "block", "0", "streams", "s2", "s", "$", "$"]),
+        ""
+    );
     assert!(a.session.is_blocked());
     b.run(&["xadd", "s", "2-0", "b", "2"]);
     b.run(&["xadd", "s", "3-0", "c", "3"]);
@@ -110,7 +117,11 @@ fn xread_block_count_and_the_default_of_1000() {
     }
     b.run(&["exec"]);
     let reply = a.poll_blocked().unwrap();
-    assert!(reply.starts_with("*1\r\n*2\r\n$3\r\nbig\r\n*1000\r\n"), "{}", &reply[..40]);
+    assert!(
+        reply.starts_with("*1\r\n*2\r\n$3\r\nbig\r\n*1000\r\n"),
+        "{}",
+        &reply[..40]
+    );
 }
 
 #[test]
@@ -121,14 +132,21 @@ fn xread_block_future_id_deleted_key_and_other_types() {
     b.run(&["xadd", "s", "6-0", "b", "2"]);
     assert_eq!(a.poll_blocked(), None);
     b.run(&["xadd", "s", "10-0", "e", "5"]);
-    assert_eq!(a.poll_blocked().unwrap(), served("s", &[("10-0", "e", "5")]));
+    assert_eq!(
+        a.poll_blocked().unwrap(),
+        served("s", &[("10-0", "e", "5")])
+    );
     // A deleted key, or one of another type, keeps an XREAD waiting.
     a.run(&["xread", "block", "0", "streams", "s", "$"]);
     b.run(&["del", "s"]);
     b.run(&["set", "s", "str"]);
     b.run(&["del", "s"]);
     b.run(&["xadd", "s", "1-0", "x", "1"]);
-    assert_eq!(a.poll_blocked(), None, "1-0 is not past the 10-0 that `$` stood for");
+    assert_eq!(
+        a.poll_blocked(),
+        None,
+        "1-0 is not past the 10-0 that `$` stood for"
+    );
     b.run(&["xadd", "s", "11-0", "y", "2"]);
     assert_eq!(
         a.poll_blocked().unwrap(),
@@ -158,7 +176,19 @@ fn xreadgroup_block_served_reads_and_records_pending() {
     let (mut a, mut b) = pair();
     b.run(&["xgroup", "create", "s", "g", "$", "mkstream"]);
     let dirty = counters(&b).0;
-    a.run(&["xreadgroup", "group", "g", "c", "count", "1", "block", "0", "streams", "s", ">"]);
+    a.run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "c",
+        "count",
+        "1",
+        "block",
+        "0",
+        "streams",
+        "s",
+        ">",
+    ]);
     assert_eq!(
         b.run(&["xinfo", "consumers", "s", "g"]),
         "*0\r\n",
@@ -183,10 +213,31 @@ fn xreadgroup_block_noack_and_history_ids() {
     b.run(&["xgroup", "create", "s", "g", "$", "mkstream"]);
     // A history id never blocks: it is served at once, empty.
     assert_eq!(
-        a.run(&["xreadgroup", "group", "g", "c1", "block", "100", "streams", "s", "0"]),
+        a.run(&[
+            "xreadgroup",
+            "group",
+            "g",
+            "c1",
+            "block",
+            "100",
+            "streams",
+            "s",
+            "0"
+        ]),
         "*1\r\n*2\r\n$1\r\ns\r\n*0\r\n"
     );
-    a.run(&["xreadgroup", "group", "g", "c1", "noack", "block", "0", "streams", "s", ">"]);
+    a.run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "c1",
+        "noack",
+        "block",
+        "0",
+        "streams",
+        "s",
+        ">",
+    ]);
     b.run(&["xadd", "s", "1-0", "x", "1"]);
     assert_eq!(a.poll_blocked().unwrap(), served("s", &[("1-0", "x", "1")]));
     assert_eq!(
@@ -204,7 +255,17 @@ fn xreadgroup_block_noack_and_history_ids() {
 fn xreadgroup_block_errors_when_the_group_or_key_goes() {
     let (mut a, mut b) = pair();
     b.run(&["xgroup", "create", "s", "g", "$", "mkstream"]);
-    a.run(&["xreadgroup", "group", "g", "c", "block", "0", "streams", "s", ">"]);
+    a.run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "c",
+        "block",
+        "0",
+        "streams",
+        "s",
+        ">",
+    ]);
     b.run(&["xgroup", "destroy", "s", "g"]);
     assert_eq!(
         a.poll_blocked().unwrap(),
@@ -213,7 +274,17 @@ fn xreadgroup_block_errors_when_the_group_or_key_goes() {
     for replace in [&["del", "s"][..], &["set", "s", "x"]] {
         b.run(&["del", "s"]);
         b.run(&["xgroup", "create", "s", "g", "$", "mkstream"]);
-        a.run(&["xreadgroup", "group", "g", "c", "block", "0", "streams", "s", ">"]);
+        a.run(&[
+            "xreadgroup",
+            "group",
+            "g",
+            "c",
+            "block",
+            "0",
+            "streams",
+            "s",
+            ">",
+        ]);
         b.run(replace);
         assert_eq!(
             a.poll_blocked().unwrap(),
@@ -223,7 +294,17 @@ fn xreadgroup_block_errors_when_the_group_or_key_goes() {
     // Deleted and created again in one transaction: still a stream with the group.
     b.run(&["del", "s"]);
     b.run(&["xgroup", "create", "s", "g", "$", "mkstream"]);
-    a.run(&["xreadgroup", "group", "g", "c", "block", "0", "streams", "s", ">"]);
+    a.run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "c",
+        "block",
+        "0",
+        "streams",
+        "s",
+        ">",
+    ]);
     b.run(&["multi"]);
     b.run(&["del", "s"]);
     b.run(&["xgroup", "create", "s", "g", "$", "mkstream"]);
@@ -238,7 +319,17 @@ fn xreadgroup_block_setid_back_does_not_wake() {
     let (mut a, mut b) = pair();
     b.run(&["xadd", "s", "1-0", "a", "1"]);
     b.run(&["xgroup", "create", "s", "g", "$"]);
-    a.run(&["xreadgroup", "group", "g", "c", "block", "0", "streams", "s", ">"]);
+    a.run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "c",
+        "block",
+        "0",
+        "streams",
+        "s",
+        ">",
+    ]);
     b.run(&["xgroup", "setid", "s", "g", "0"]);
     assert_eq!(a.poll_blocked(), None);
     // The next write serves it, from the group's (moved) last id.
@@ -257,14 +348,42 @@ fn every_stream_waiter_gets_a_try() {
         .collect();
     let mut writer = a;
     writer.run(&["xgroup", "create", "s", "g", "$", "mkstream"]);
-    clients[0].run(&["xreadgroup", "group", "g", "w1", "block", "0", "streams", "s", ">"]);
-    clients[1].run(&["xreadgroup", "group", "g", "w2", "block", "0", "streams", "s", ">"]);
+    clients[0].run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "w1",
+        "block",
+        "0",
+        "streams",
+        "s",
+        ">",
+    ]);
+    clients[1].run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "w2",
+        "block",
+        "0",
+        "streams",
+        "s",
+        ">",
+    ]);
     clients[2].run(&["xread", "block", "0", "streams", "s", "$"]);
     writer.run(&["xadd", "s", "1-0", "job", "1"]);
     let one = served("s", &[("1-0", "job", "1")]);
     assert_eq!(clients[0].poll_blocked().unwrap(), one);
-    assert_eq!(clients[1].poll_blocked(), None, "the group's entry went to w1");
-    assert_eq!(clients[2].poll_blocked().unwrap(), one, "a plain reader sees it too");
+    assert_eq!(
+        clients[1].poll_blocked(),
+        None,
+        "the group's entry went to w1"
+    );
+    assert_eq!(
+        clients[2].poll_blocked().unwrap(),
+        one,
+        "a plain reader sees it too"
+    );
     writer.run(&["xadd", "s", "2-0", "job", "2"]);
     assert_eq!(
         clients[1].poll_blocked().unwrap(),
@@ -288,7 +407,17 @@ fn block_inside_multi_and_timeouts() {
     b.run(&["multi"]);
     b.run(&["xread", "block", "0", "streams", "s", "$"]);
     b.run(&["xgroup", "create", "s", "g", "$", "mkstream"]);
-    b.run(&["xreadgroup", "group", "g", "c", "block", "0", "streams", "s", ">"]);
+    b.run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "c",
+        "block",
+        "0",
+        "streams",
+        "s",
+        ">",
+    ]);
     assert_eq!(b.run(&["exec"]), "*3\r\n*-1\r\n+OK\r\n*-1\r\n");
     a.run(&["xread", "block", "200", "streams", "nokey", "0"]);
     a.advance_ms(150);
@@ -296,7 +425,17 @@ fn block_inside_multi_and_timeouts() {
     a.advance_ms(60);
     assert_eq!(a.poll_blocked().unwrap(), "*-1\r\n");
     a.run(&["hello", "3"]);
-    a.run(&["xreadgroup", "group", "g", "c", "block", "10", "streams", "s", ">"]);
+    a.run(&[
+        "xreadgroup",
+        "group",
+        "g",
+        "c",
+        "block",
+        "10",
+        "streams",
+        "s",
+        ">",
+    ]);
     a.advance_ms(20);
     assert_eq!(a.poll_blocked().unwrap(), "_\r\n");
     // RESP3: a map of stream to entries.
@@ -338,9 +477,27 @@ fn job_queue_with_acks_and_recovery_of_a_crashed_worker() {
         producer.run(&["xadd", "jobs", &format!("{i}-0"), "job", &i.to_string()]);
     }
     // w1 takes two jobs, acks one, then "crashes"; w2 takes the rest and acks them all.
-    worker.run(&["xreadgroup", "group", "workers", "w1", "count", "2", "streams", "jobs", ">"]);
+    worker.run(&[
+        "xreadgroup",
+        "group",
+        "workers",
+        "w1",
+        "count",
+        "2",
+        "streams",
+        "jobs",
+        ">",
+    ]);
     assert_eq!(worker.run(&["xack", "jobs", "workers", "1-0"]), ":1\r\n");
-    rescuer.run(&["xreadgroup", "group", "workers", "w2", "streams", "jobs", ">"]);
+    rescuer.run(&[
+        "xreadgroup",
+        "group",
+        "workers",
+        "w2",
+        "streams",
+        "jobs",
+        ">",
+    ]);
     assert_eq!(
         rescuer.run(&["xack", "jobs", "workers", "3-0", "4-0", "5-0"]),
         ":3\r\n"
@@ -356,11 +513,22 @@ fn job_queue_with_acks_and_recovery_of_a_crashed_worker() {
     );
     rescuer.advance_ms(61_000);
     assert_eq!(
-        rescuer.run(&["xpending", "jobs", "workers", "IDLE", "60000", "-", "+", "10"]),
+        rescuer.run(&[
+            "xpending", "jobs", "workers", "IDLE", "60000", "-", "+", "10"
+        ]),
         "*1\r\n*4\r\n$3\r\n2-0\r\n$2\r\nw1\r\n:61000\r\n:1\r\n"
     );
     assert_eq!(
-        rescuer.run(&["xautoclaim", "jobs", "workers", "w2", "60000", "0", "count", "10"]),
+        rescuer.run(&[
+            "xautoclaim",
+            "jobs",
+            "workers",
+            "w2",
+            "60000",
+            "0",
+            "count",
+            "10"
+        ]),
         "*3\r\n$3\r\n0-0\r\n*1\r\n*2\r\n$3\r\n2-0\r\n*2\r\n$3\r\njob\r\n$1\r\n2\r\n*0\r\n"
     );
     assert_eq!(
@@ -391,7 +559,17 @@ fn claimed_jobs_whose_entries_were_deleted_leave_the_pel() {
     t.run(&["xdel", "q", "2-0", "3-0"]);
     t.advance_ms(10);
     assert_eq!(
-        t.run(&["xautoclaim", "q", "g", "w2", "5", "0", "count", "3", "justid"]),
+        t.run(&[
+            "xautoclaim",
+            "q",
+            "g",
+            "w2",
+            "5",
+            "0",
+            "count",
+            "3",
+            "justid"
+        ]),
         "*3\r\n$3\r\n4-0\r\n*1\r\n$3\r\n1-0\r\n*2\r\n$3\r\n2-0\r\n$3\r\n3-0\r\n"
     );
     assert_eq!(
@@ -426,20 +604,42 @@ fn xclaim_idle_time_and_retry_options() {
         "idle 100 < 200"
     );
     assert_eq!(
-        t.run(&["xclaim", "s", "g", "bob", "50", "1-0", "idle", "5000", "justid"]),
+        t.run(&[
+            "xclaim", "s", "g", "bob", "50", "1-0", "idle", "5000", "justid"
+        ]),
         "*1\r\n$3\r\n1-0\r\n"
     );
     assert_eq!(
         t.run(&["xpending", "s", "g", "-", "+", "1"]),
         "*1\r\n*4\r\n$3\r\n1-0\r\n$3\r\nbob\r\n:5000\r\n:1\r\n"
     );
-    t.run(&["xclaim", "s", "g", "bob", "0", "1-0", "time", &(now - 7).to_string(), "retrycount", "9"]);
+    t.run(&[
+        "xclaim",
+        "s",
+        "g",
+        "bob",
+        "0",
+        "1-0",
+        "time",
+        &(now - 7).to_string(),
+        "retrycount",
+        "9",
+    ]);
     assert_eq!(
         t.run(&["xpending", "s", "g", "-", "+", "1"]),
         "*1\r\n*4\r\n$3\r\n1-0\r\n$3\r\nbob\r\n:107\r\n:9\r\n"
     );
     // A time in the future is taken as now.
-    t.run(&["xclaim", "s", "g", "bob", "0", "1-0", "time", "99999999999999"]);
+    t.run(&[
+        "xclaim",
+        "s",
+        "g",
+        "bob",
+        "0",
+        "1-0",
+        "time",
+        "99999999999999",
+    ]);
     assert_eq!(
         t.run(&["xpending", "s", "g", "-", "+", "1"]),
         "*1\r\n*4\r\n$3\r\n1-0\r\n$3\r\nbob\r\n:0\r\n:10\r\n"
@@ -447,23 +647,40 @@ fn xclaim_idle_time_and_retry_options() {
     let full = t.run(&["xinfo", "stream", "s", "full"]);
     let delivered = (now + 100).to_string();
     assert!(
-        full.contains(&format!("*4\r\n$3\r\n1-0\r\n$3\r\nbob\r\n:{delivered}\r\n:10\r\n")),
+        full.contains(&format!(
+            "*4\r\n$3\r\n1-0\r\n$3\r\nbob\r\n:{delivered}\r\n:10\r\n"
+        )),
         "{full}"
     );
-    assert!(full.contains(&format!("$9\r\nseen-time\r\n:{delivered}\r\n")), "{full}");
+    assert!(
+        full.contains(&format!("$9\r\nseen-time\r\n:{delivered}\r\n")),
+        "{full}"
+    );
 }
 
 #[test]
 fn ids_stay_monotonic_when_the_clock_goes_back() {
     let mut t = client();
     let ms = t.now.unix_ms();
-    assert_eq!(t.run(&["xadd", "s", "*", "a", "1"]), format!("$15\r\n{ms}-0\r\n"));
+    assert_eq!(
+        t.run(&["xadd", "s", "*", "a", "1"]),
+        format!("$15\r\n{ms}-0\r\n")
+    );
     t.now.unix_us -= 5_000_000;
-    assert_eq!(t.run(&["xadd", "s", "*", "a", "1"]), format!("$15\r\n{ms}-1\r\n"));
+    assert_eq!(
+        t.run(&["xadd", "s", "*", "a", "1"]),
+        format!("$15\r\n{ms}-1\r\n")
+    );
     t.now.unix_us += 10_000_000;
     let later = ms + 5000;
-    assert_eq!(t.run(&["xadd", "s", "*", "a", "1"]), format!("$15\r\n{later}-0\r\n"));
-    assert_eq!(t.run(&["xadd", "s", &format!("{later}-*"), "a", "1"]), format!("$15\r\n{later}-1\r\n"));
+    assert_eq!(
+        t.run(&["xadd", "s", "*", "a", "1"]),
+        format!("$15\r\n{later}-0\r\n")
+    );
+    assert_eq!(
+        t.run(&["xadd", "s", &format!("{later}-*"), "a", "1"]),
+        format!("$15\r\n{later}-1\r\n")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,7 +728,11 @@ fn watch_sees_entry_changes_not_group_changes() {
         a.run(&["xlen", "s"]);
         assert_eq!(a.run(&["exec"]), "*1\r\n:1\r\n", "{change:?}");
     }
-    for change in [&["xadd", "s", "6-0", "b", "2"][..], &["xdel", "s", "6-0"], &["xtrim", "s", "maxlen", "0"]] {
+    for change in [
+        &["xadd", "s", "6-0", "b", "2"][..],
+        &["xdel", "s", "6-0"],
+        &["xtrim", "s", "maxlen", "0"],
+    ] {
         a.run(&["watch", "s"]);
         b.run(change);
         a.run(&["multi"]);
@@ -526,26 +747,68 @@ fn huge_counts_allocate_only_what_exists() {
     xfill(&mut t, "s", 3);
     t.run(&["xgroup", "create", "s", "g", "0"]);
     let max = "9223372036854775807";
-    assert!(t.run(&["xrange", "s", "-", "+", "count", max]).starts_with("*3\r\n"));
-    assert!(t.run(&["xrevrange", "s", "+", "-", "count", max]).starts_with("*3\r\n"));
-    assert!(t.run(&["xread", "count", max, "streams", "s", "0"]).starts_with("*1\r\n"));
     assert!(
-        t.run(&["xreadgroup", "group", "g", "c", "count", max, "streams", "s", ">"])
+        t.run(&["xrange", "s", "-", "+", "count", max])
+            .starts_with("*3\r\n")
+    );
+    assert!(
+        t.run(&["xrevrange", "s", "+", "-", "count", max])
+            .starts_with("*3\r\n")
+    );
+    assert!(
+        t.run(&["xread", "count", max, "streams", "s", "0"])
             .starts_with("*1\r\n")
     );
-    assert!(t.run(&["xpending", "s", "g", "-", "+", max]).starts_with("*3\r\n"));
-    assert!(t.run(&["xinfo", "stream", "s", "full", "count", max]).starts_with("*18\r\n"));
+    assert!(
+        t.run(&[
+            "xreadgroup",
+            "group",
+            "g",
+            "c",
+            "count",
+            max,
+            "streams",
+            "s",
+            ">"
+        ])
+        .starts_with("*1\r\n")
+    );
+    assert!(
+        t.run(&["xpending", "s", "g", "-", "+", max])
+            .starts_with("*3\r\n")
+    );
+    assert!(
+        t.run(&["xinfo", "stream", "s", "full", "count", max])
+            .starts_with("*18\r\n")
+    );
     // Redis allocates COUNT * 16 bytes up front here; this only keeps what it finds.
     assert!(
-        t.run(&["xautoclaim", "s", "g", "c", "0", "0", "count", "576460752303423487"])
-            .starts_with("*3\r\n$3\r\n0-0\r\n*3\r\n")
+        t.run(&[
+            "xautoclaim",
+            "s",
+            "g",
+            "c",
+            "0",
+            "0",
+            "count",
+            "576460752303423487"
+        ])
+        .starts_with("*3\r\n$3\r\n0-0\r\n*3\r\n")
     );
 }
 
 #[test]
 fn command_table_rows_lock_and_route() {
     let commands = crate::command::Commands::get();
-    for name in ["xadd", "xread", "xreadgroup", "xgroup", "xinfo", "xautoclaim", "xsetid"] {
+    for name in [
+        "xadd",
+        "xread",
+        "xreadgroup",
+        "xgroup",
+        "xinfo",
+        "xautoclaim",
+        "xsetid",
+    ] {
         assert!(commands.lookup(name.as_bytes()).is_some(), "{name}");
     }
     // XREAD's keys come after STREAMS: none from the table, the handler locks them.
@@ -553,4 +816,24 @@ fn command_table_rows_lock_and_route() {
     assert_eq!(xread.key_positions(6).count(), 0);
     let create = &commands.lookup(b"xgroup").unwrap().subcommands["create"];
     assert_eq!(create.key_positions(5).collect::<Vec<_>>(), vec![2]);
+}
+
+#[test]
+fn help_replies_have_redis_shape() {
+    let mut t = client();
+    for (command, lines) in [("xgroup", 11), ("xinfo", 6)] {
+        let reply = t.run(&[command, "help"]);
+        let upper = command.to_ascii_uppercase();
+        assert!(
+            reply.starts_with(&format!(
+                "*{}\r\n+{upper} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n",
+                lines + 3
+            )),
+            "{reply}"
+        );
+        assert!(
+            reply.ends_with("+HELP\r\n+    Prints this help.\r\n"),
+            "{reply}"
+        );
+    }
 }

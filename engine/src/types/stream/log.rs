@@ -130,7 +130,7 @@ impl Log {
     pub fn append(&mut self, id: StreamId, pairs: &[Bytes]) {
         assert!(id > self.last_id, "stream ids only grow");
         assert!(
-            !pairs.is_empty() && pairs.len() % 2 == 0,
+            !pairs.is_empty() && pairs.len().is_multiple_of(2),
             "field/value pairs"
         );
         let total = pairs_len(pairs);
