@@ -477,42 +477,32 @@ pub fn xclaim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             }
             continue;
         }
-        let fresh = force && !group.pel().contains_key(&id);
-        let Some(nack) = group.pel().get(&id) else {
-            if !fresh {
+        match group.pel().get(&id) {
+            None if !force => continue,
+            // FORCE: a new pending entry, its idle time not considered.
+            None => {
+                let owner = claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty);
+                group.insert_pending(id, &owner, now);
+            }
+            Some(nack) if min_idle > 0 && now.wrapping_sub(nack.delivery_ms) < min_idle => {
                 continue;
             }
-            let owner = claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty);
-            group.insert_pending(id, &owner, now);
-            claim_one(
-                group,
-                id,
-                &owner,
-                delivery,
-                retry_count,
-                justid,
-                &mut claimed,
-                log,
-            );
-            claimed_count += 1;
-            dirty += 1;
-            last_id_moved = false;
-            continue;
-        };
-        if min_idle > 0 && now.wrapping_sub(nack.delivery_ms) < min_idle {
-            continue;
+            Some(_) => {}
         }
         let owner = claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty);
-        claim_one(
-            group,
-            id,
-            &owner,
-            delivery,
-            retry_count,
-            justid,
-            &mut claimed,
-            log,
-        );
+        group.set_owner(id, &owner);
+        let nack = group.nack_mut(id).expect("pending");
+        nack.delivery_ms = delivery;
+        if retry_count >= 0 {
+            nack.delivery_count = retry_count as u64;
+        } else if !justid {
+            nack.delivery_count = nack.delivery_count.wrapping_add(1);
+        }
+        if justid {
+            reply_id(&mut claimed, id);
+        } else {
+            reply_entry(&mut claimed, &log.get(id).expect("checked to exist"));
+        }
         claimed_count += 1;
         dirty += 1;
         last_id_moved = false;
@@ -540,33 +530,6 @@ fn claiming_consumer(
             key
         })
         .clone()
-}
-
-/// Gives the pending entry `id` to `owner` and replies it (XCLAIM).
-#[allow(clippy::too_many_arguments)]
-fn claim_one(
-    group: &mut Group,
-    id: StreamId,
-    owner: &Arc<[u8]>,
-    delivery: i64,
-    retry_count: i64,
-    justid: bool,
-    out: &mut Reply,
-    log: &crate::types::stream::Log,
-) {
-    group.set_owner(id, owner);
-    let nack = group.nack_mut(id).expect("pending");
-    nack.delivery_ms = delivery;
-    if retry_count >= 0 {
-        nack.delivery_count = retry_count as u64;
-    } else if !justid {
-        nack.delivery_count = nack.delivery_count.wrapping_add(1);
-    }
-    if justid {
-        reply_id(out, id);
-    } else {
-        reply_entry(out, &log.get(id).expect("checked to exist"));
-    }
 }
 
 /// `XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]`

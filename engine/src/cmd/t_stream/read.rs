@@ -187,7 +187,15 @@ fn read_command(ctx: &mut Ctx<'_, '_>, args: &[Bytes], xreadgroup: bool) {
         .collect();
     let deadline_ms = (block_ms > 0).then(|| ctx.now.unix_ms().saturating_add(block_ms));
     ctx.client.block_request = Some(BlockRequest {
-        keys: parsed.keys.iter().map(|k| k.to_vec()).collect(),
+        keys: {
+            let mut seen = std::collections::BTreeSet::new();
+            parsed
+                .keys
+                .iter()
+                .filter(|k| seen.insert(&k[..]))
+                .map(|k| k.to_vec())
+                .collect()
+        },
         deadline_ms,
         rerun: Some(rerun),
         try_all: true,
