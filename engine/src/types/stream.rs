@@ -12,8 +12,16 @@
 //! OBJECT ENCODING says `stream`, Redis 7.0's only stream encoding.
 //!
 //! Complexity, as Redis's: append O(1) amortised; finding an id O(log n) chunks then at most
-//! [`NODE_MAX_ENTRIES`] entries; a range of k entries O(log n + k); XDEL O(log n + chunk);
-//! trimming O(removed chunks + one chunk).
+//! [`NODE_MAX_ENTRIES`] entries; a range of k entries O(log n + k); XDEL O(log n + chunk),
+//! plus a shift of the chunk list when it empties a chunk; trimming O(removed chunks + one
+//! chunk). Consumer groups, consumers and pending entries are ordered maps, O(log n).
+//!
+//! Memory (`used_memory` deltas of ferrite's counting allocator against redis-server 7.0.15's
+//! jemalloc figures, same commands): 1,000,000 entries `f v` with ids `i-0`: 5.7 bytes per
+//! entry (Redis: 13.5); the same in bursts of 50 per millisecond: 5.3 (13.4); three fields
+//! (`event completed jobId <i> prev active`): 27.8 (36.5). Small streams, key included:
+//! 10,000 streams of 10 entries `f v`: 274 bytes per stream, of 100 entries: 722 (Redis,
+//! which preallocates a 4 KiB listpack per node: 4,333 for both).
 //!
 //! XINFO's `radix-tree-keys` and `radix-tree-nodes` describe Redis's internal radix tree. We
 //! report the number of chunks (which split exactly like Redis's nodes) and the node count of

@@ -343,6 +343,12 @@ impl Chunk {
         self.buf.drain(at as usize..end as usize);
         self.live -= count;
         self.deleted += count;
+        // Give memory back after large removals, keeping slack so that a chunk that still
+        // grows does not shrink and grow again on every change.
+        let len = self.buf.len();
+        if self.buf.capacity() > 4 * len + 64 {
+            self.buf.shrink_to(2 * len);
+        }
     }
 
     /// Gives back spare capacity: the chunk has stopped growing.
