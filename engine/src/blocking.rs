@@ -81,6 +81,13 @@ pub struct BlockRequest {
     pub keys: Vec<Vec<u8>>,
     /// Absolute Unix ms, or `None` to wait forever.
     pub deadline_ms: Option<u64>,
+    /// The command to re-run when a key is ready, if not the one sent: XREAD pins `$` to the
+    /// id it stood for when the client blocked.
+    pub rerun: Option<Vec<Bytes>>,
+    /// Every waiter on a ready key gets a try, even after one found nothing: stream readers
+    /// take nothing from each other. Otherwise (lists, sorted sets) the first waiter that
+    /// finds nothing ends the key's turn.
+    pub try_all: bool,
 }
 
 /// A blocked client.
@@ -92,6 +99,7 @@ struct Waiter {
     command: &'static Command,
     args: Vec<Bytes>,
     keys: Vec<Vec<u8>>,
+    try_all: bool,
 }
 
 #[derive(Debug, Default)]
@@ -156,8 +164,9 @@ impl Blocking {
                 db: client.db,
                 protocol,
                 command,
-                args: args.to_vec(),
+                args: request.rerun.clone().unwrap_or_else(|| args.to_vec()),
                 keys: request.keys.clone(),
+                try_all: request.try_all,
             },
         );
         drop(state);
@@ -212,11 +221,20 @@ impl Blocking {
             ready.retain(|k| seen.insert(k.clone()));
             for (db, key) in ready {
                 let mut state = self.state();
-                while let Some(&id) = state.queues.get(&(db, key.clone())).and_then(|q| q.front()) {
+                let queued: Vec<u64> = match state.queues.get(&(db, key.clone())) {
+                    Some(queue) => queue.iter().copied().collect(),
+                    None => continue,
+                };
+                let mut exhausted = false;
+                for id in queued {
                     let waiter = state
                         .waiters
                         .get(&id)
                         .expect("queued waiters are registered");
+                    let try_all = waiter.try_all;
+                    if exhausted && !try_all {
+                        continue;
+                    }
                     // A failed attempt only looked: the keys it "touched" through write lookups
                     // were not changed, and must not count as ready again (or serving would
                     // never end).
@@ -228,7 +246,7 @@ impl Blocking {
                         }
                         None => {
                             engine.keyspace.ready.truncate(signalled_before);
-                            break;
+                            exhausted |= !try_all;
                         }
                     }
                 }

@@ -176,7 +176,12 @@ impl<'a, 'k> Ctx<'a, 'k> {
             self.client.serving.is_none() && !self.client.in_exec,
             "cannot block here"
         );
-        self.client.block_request = Some(crate::blocking::BlockRequest { keys, deadline_ms });
+        self.client.block_request = Some(crate::blocking::BlockRequest {
+            keys,
+            deadline_ms,
+            rerun: None,
+            try_all: false,
+        });
     }
 
     /// True when a blocking command must not block: inside EXEC, or when re-run on a blocked

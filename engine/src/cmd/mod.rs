@@ -19,6 +19,7 @@ pub mod t_list;
 pub mod t_set;
 pub mod t_set_ops;
 pub mod t_set_random;
+pub mod t_stream;
 pub mod t_string;
 pub mod t_string_lcs;
 pub mod t_zset;

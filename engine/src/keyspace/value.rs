@@ -6,7 +6,7 @@
 //! whole) and `raw` (long strings, or strings grown in place by APPEND/SETRANGE).
 
 use crate::resp::Reply;
-use crate::types::{hash::Hash, list::List, set::Set, zset::ZSet};
+use crate::types::{hash::Hash, list::List, set::Set, stream::Stream, zset::ZSet};
 
 /// Longest string Redis stores as `embstr`.
 pub const EMBSTR_LEN_MAX: usize = 44;
@@ -23,6 +23,7 @@ pub enum Value {
     Hash(Box<Hash>),
     Set(Box<Set>),
     ZSet(Box<ZSet>),
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -44,6 +45,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -57,6 +59,7 @@ impl Value {
             Value::Hash(hash) => hash.encoding(),
             Value::Set(set) => set.encoding(),
             Value::ZSet(zset) => zset.encoding(),
+            Value::Stream(stream) => stream.encoding(),
         }
     }
 
@@ -111,6 +114,7 @@ impl Value {
             Value::Hash(hash) => hash.heap_bytes(),
             Value::Set(set) => set.heap_bytes(),
             Value::ZSet(zset) => zset.heap_bytes(),
+            Value::Stream(stream) => stream.heap_bytes(),
         }
     }
 }

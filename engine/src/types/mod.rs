@@ -9,4 +9,5 @@ pub mod hll;
 pub mod list;
 pub mod set;
 pub mod set_table;
+pub mod stream;
 pub mod zset;

@@ -15,6 +15,7 @@ mod list;
 mod pubsub;
 mod server;
 mod set;
+mod stream;
 mod string;
 mod transactions;
 mod zset;
@@ -33,6 +34,7 @@ pub static FAMILIES: &[&[Spec]] = &[
     set::COMMANDS,
     zset::COMMANDS,
     geo::COMMANDS,
+    stream::COMMANDS,
     transactions::COMMANDS,
     bitmap::COMMANDS,
     hyperloglog::COMMANDS,
