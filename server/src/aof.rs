@@ -119,25 +119,44 @@ pub async fn load<I: Io>(io: &I, engine: &Engine, config: &Config) -> Result<I::
     if good_end <= MAGIC.len() as u64 {
         return Ok(file);
     }
-    // Copy the good records to a new log and make it the current one.
-    let mut records = Vec::with_capacity(good_end as usize - MAGIC.len());
-    let mut offset = MAGIC.len() as u64;
-    while offset < good_end {
-        let chunk = file
-            .read_at(
-                offset,
-                (good_end - offset).min(LOAD_CHUNK_BYTES as u64) as usize,
-            )
-            .await
-            .map_err(|e| fail("can't read the append-only file", e))?;
-        if chunk.is_empty() {
-            return Err(LoadError(
-                "the append-only file shrank while it was copied".into(),
-            ));
+    // Copy the good records to a new log and make it the current one. What is copied is
+    // checked again: a bit flipped while reading it back must not become a corrupt record in
+    // the new, durable log.
+    let mut attempt = 0;
+    let records = loop {
+        attempt += 1;
+        let mut records = Vec::with_capacity(good_end as usize - MAGIC.len());
+        let mut offset = MAGIC.len() as u64;
+        while offset < good_end {
+            let chunk = file
+                .read_at(
+                    offset,
+                    (good_end - offset).min(LOAD_CHUNK_BYTES as u64) as usize,
+                )
+                .await
+                .map_err(|e| fail("can't read the append-only file", e))?;
+            if chunk.is_empty() {
+                return Err(LoadError(
+                    "the append-only file shrank while it was copied".into(),
+                ));
+            }
+            offset += chunk.len() as u64;
+            records.extend_from_slice(&chunk);
         }
-        offset += chunk.len() as u64;
-        records.extend_from_slice(&chunk);
-    }
+        if record::read_all(&records, MAGIC.len() as u64, |_| {}) == Ok(good_end) {
+            break records;
+        }
+        if attempt >= LOAD_ATTEMPTS {
+            return Err(LoadError(format!(
+                "the append-only file {} reads back differently each time",
+                path.display()
+            )));
+        }
+        warn!(
+            attempt,
+            "the copy of the append-only file failed its checksums: reading it again"
+        );
+    };
     drop(file);
     let new_file = create(io, &paths, seq + 1, &records)
         .await
