@@ -132,6 +132,14 @@ impl Server {
     }
 }
 
+impl Server {
+    /// SIGKILL, now (a crash: no shutdown path runs).
+    pub fn kill_now(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
