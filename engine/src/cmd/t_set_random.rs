@@ -250,6 +250,9 @@ pub fn spop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         Err(WrongType) => return out.error(WRONGTYPE),
     };
     add_dirty(engine, popped.len() as u64);
+    // Re-executing SPOP would draw other members: the log gets what was actually removed.
+    let mut effect = vec![Bytes::from_static(b"SREM"), args[1].clone()];
+    popped.for_each(|member| effect.push(Bytes::from(member.to_vec())));
     // Redis publishes `spop` before its reply and the emptied key's `del` after it.
     let key = &args[1];
     db.notify(class::SET, "spop", key);
@@ -259,6 +262,7 @@ pub fn spop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         if deleted {
             db.notify(class::GENERIC, "del", key);
         }
+        ctx.propagate(effect);
         return;
     }
     if matches!(popped, Popped::Everything(_)) {
@@ -274,6 +278,7 @@ pub fn spop(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     if deleted {
         db.notify(class::GENERIC, "del", key);
     }
+    ctx.propagate(effect);
 }
 
 #[cfg(test)]
