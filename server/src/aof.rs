@@ -222,7 +222,16 @@ async fn replay_file<I: Io>(
     loop {
         attempt += 1;
         match read_and_replay(engine, &file, path).await {
-            Ok((good_end, size, records)) => {
+            Ok((mut good_end, size, mut records)) => {
+                if good_end < size {
+                    // A bad checksum on the last record may be a bit flipped on the way from
+                    // the disk rather than a torn write: read the tail again before dropping
+                    // what may be an acknowledged write.
+                    if let Some((end, extra)) = reread_tail(engine, &file, good_end, size).await? {
+                        good_end = end;
+                        records += extra;
+                    }
+                }
                 if good_end < size {
                     if !config.aof_load_truncated {
                         return Err(LoadError(format!(
@@ -252,6 +261,31 @@ async fn replay_file<I: Io>(
             }
         }
     }
+}
+
+/// Reads `[from, size)` again up to `LOAD_ATTEMPTS - 1` times; if it then holds only whole,
+/// good records, replays them and returns the new end and how many there were.
+async fn reread_tail<F: File>(
+    engine: &Engine,
+    file: &F,
+    from: u64,
+    size: u64,
+) -> Result<Option<(u64, u64)>, LoadError> {
+    for _ in 1..LOAD_ATTEMPTS {
+        let tail = file
+            .read_at(from, (size - from) as usize)
+            .await
+            .map_err(|e| LoadError(format!("can't read the append-only file: {e}")))?;
+        let mut found = Vec::new();
+        if let Ok(end) = record::read_all(&tail, from, |r| found.push(r)) {
+            for r in &found {
+                replay(engine, r)
+                    .map_err(|e| LoadError(format!("can't replay the append-only file: {e}")))?;
+            }
+            return Ok(Some((end, found.len() as u64)));
+        }
+    }
+    Ok(None)
 }
 
 enum Damage {
