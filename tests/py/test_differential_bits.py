@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from rust_literals import rust_escape, rust_unescape as _rust_unescape
 from resp_util import RespConn
 from test_differential import C, X, compare
 
@@ -354,42 +355,11 @@ ROOT = Path(__file__).resolve().parents[2]
 VECTOR_FILES = [ROOT / "engine/src/cmd/t_bitmap/vectors.rs", ROOT / "engine/src/cmd/t_hll/vectors.rs"]
 _CASE = re.compile(r'^(\s*)\(&\[(.*)\], (b"(?:[^"\\]|\\.)*"), (\d+), (\d+), (\d+)\),$')
 _STRING = re.compile(r'b"((?:[^"\\]|\\.)*)"')
-_ESCAPES = {"r": b"\r", "n": b"\n", "t": b"\t", "0": b"\0", '"': b'"', "\\": b"\\"}
-
-
-def _rust_unescape(body: str) -> bytes:
-    out, i = bytearray(), 0
-    while i < len(body):
-        if body[i] == "\\":
-            if body[i + 1] == "x":
-                out.append(int(body[i + 2 : i + 4], 16))
-                i += 4
-            else:
-                out += _ESCAPES[body[i + 1]]
-                i += 2
-        else:
-            out += body[i].encode()
-            i += 1
-    return bytes(out)
 
 
 def _rust_escape(data: bytes) -> str:
-    out = []
-    for c in data:
-        ch = chr(c)
-        if ch in "\"\\":
-            out.append("\\" + ch)
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\n":
-            out.append("\\n")
-        elif c == 0:
-            out.append("\\0")
-        elif 32 <= c < 127:
-            out.append(ch)
-        else:
-            out.append("\\x%02x" % c)
-    return 'b"' + "".join(out) + '"'
+    """These vectors hold byte-string literals (`b"..."`)."""
+    return "b" + rust_escape(data)
 
 
 # Database the replay uses (flushed before each test function): 15, so that a shared reference

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import pytest
 
+from rust_literals import rust_escape as _rust_escape, rust_unescape as _rust_unescape
 from resp_util import RespConn, parse
 from test_differential import C, X, compare
 
@@ -322,48 +323,10 @@ def test_blocking(name, ferrite, redis_server):
 VECTORS = Path(__file__).resolve().parents[2] / "engine/src/cmd/t_stream/vectors.rs"
 _CASE = re.compile(r'^(\s*)\(&\[(.*)\], ("(?:[^"\\]|\\.)*"), (\d+), (\d+), (\d+)\),$')
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_ESCAPES = {"r": b"\r", "n": b"\n", "t": b"\t", "0": b"\0", '"': b'"', "\\": b"\\"}
 # Database the replay uses (flushed before each test function), so that a shared reference
 # server keeps its other databases. The counters are server-wide: record against a server
 # nobody else is using.
 DB = 14
-
-
-def _rust_unescape(body: str) -> bytes:
-    out, i = bytearray(), 0
-    while i < len(body):
-        if body[i] == "\\":
-            if body[i + 1] == "x":
-                out.append(int(body[i + 2 : i + 4], 16))
-                i += 4
-            else:
-                out += _ESCAPES[body[i + 1]]
-                i += 2
-        else:
-            out += body[i].encode()
-            i += 1
-    return bytes(out)
-
-
-def _rust_escape(data: bytes) -> str:
-    out = []
-    for c in data:
-        ch = chr(c)
-        if ch in "\"\\":
-            out.append("\\" + ch)
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif c == 0:
-            out.append("\\0")
-        elif 32 <= c < 127:
-            out.append(ch)
-        else:
-            out.append("\\x%02x" % c)
-    return '"' + "".join(out) + '"'
 
 
 class _Counters:
