@@ -90,6 +90,23 @@ pub fn splitmix64_mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A small deterministic generator (SplitMix64) for one command's random picks, seeded from the
+/// engine's seeded randomness, so a seeded simulation replays every pick.
+#[derive(Clone, Debug)]
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(SPLITMIX_GAMMA);
+        splitmix64_mix(self.0)
+    }
+
+    /// A value in `0..n` (`n > 0`); the modulo bias is irrelevant at keyspace sizes.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
 /// ASCII-lowercase comparison of an argument with a keyword given in lowercase.
 #[inline]
 pub fn eq_ignore_case(arg: &[u8], lowercase: &str) -> bool {

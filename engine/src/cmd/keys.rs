@@ -357,22 +357,6 @@ pub fn scan(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
 }
 
-/// A small deterministic generator (splitmix64). The engine never reads OS randomness: its
-/// randomness must come from what the driver passes in, so that a seeded simulation replays.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(crate::util::SPLITMIX_GAMMA);
-        crate::util::splitmix64_mix(self.0)
-    }
-
-    /// A value in `0..n` (`n > 0`); the modulo bias is irrelevant at keyspace sizes.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// `RANDOMKEY`: a uniformly chosen live key of the selected database, or null.
 ///
 /// Like Redis it deletes the expired keys it picks and tries again, but only a bounded number
@@ -382,7 +366,7 @@ impl SplitMix {
 /// Choices come from the engine's seeded generator, so a seeded simulation replays them.
 pub fn randomkey(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     let (db, now_ms, engine) = (ctx.client.db, ctx.now.unix_ms(), ctx.engine);
-    let mut rng = SplitMix(engine.random_u64());
+    let mut rng = crate::util::SplitMix(engine.random_u64());
     ctx.lock_all();
     let mut parts: Vec<&mut DbShard> = ctx.locked.db_shards(db).collect();
     let mut total: usize = parts.iter().map(|part| part.map.len()).sum();
@@ -961,7 +945,7 @@ pub(crate) mod tests {
     #[test]
     fn scan_returns_every_surviving_key_despite_deletes_and_inserts() {
         for seed in 1..=25u64 {
-            let mut rng = super::SplitMix(seed);
+            let mut rng = crate::util::SplitMix(seed);
             let mut t = client();
             let initial = 50 + rng.below(300);
             let mut present: Vec<String> = (0..initial).map(|i| format!("k{i}")).collect();

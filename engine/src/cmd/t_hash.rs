@@ -500,22 +500,6 @@ pub fn hgetall(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 // HRANDFIELD
 // ---------------------------------------------------------------------------------------------
 
-/// A small deterministic generator (splitmix64), seeded from the engine's seeded randomness
-/// once per command, so a seeded simulation replays every pick.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(crate::util::SPLITMIX_GAMMA);
-        crate::util::splitmix64_mix(self.0)
-    }
-
-    /// A value in `0..n` (`n > 0`); the modulo bias is irrelevant at hash sizes.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// Writes one HRANDFIELD element: the field, or the field and value (a pair in RESP3).
 fn reply_pick(out: &mut Reply, (field, value): (&[u8], &[u8]), with_values: bool) {
     if with_values && out.resp3() {
@@ -542,7 +526,7 @@ fn reply_picks_header(out: &mut Reply, n: usize, with_values: bool) {
 /// repeated picks are written as they are drawn.
 pub fn hrandfield(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     if args.len() == 2 {
-        let mut rng = Rng(ctx.engine.random_u64());
+        let mut rng = crate::util::SplitMix(ctx.engine.random_u64());
         read(ctx, &args[1], Reply::null, |hash, out| {
             let positions = hash.positions();
             match positions.len() {
@@ -574,7 +558,7 @@ pub fn hrandfield(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         return;
     }
     let handle = ctx.client.handle.clone();
-    let mut rng = Rng(ctx.engine.random_u64());
+    let mut rng = crate::util::SplitMix(ctx.engine.random_u64());
     read(
         ctx,
         &args[1],
@@ -612,7 +596,7 @@ pub fn hrandfield(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 }
 
 /// `wanted` distinct positions below `size` (`wanted < size`), in random order.
-fn distinct_positions(rng: &mut Rng, size: usize, wanted: usize) -> Vec<usize> {
+fn distinct_positions(rng: &mut crate::util::SplitMix, size: usize, wanted: usize) -> Vec<usize> {
     if wanted * SUB_STRATEGY_MUL > size {
         // A partial Fisher-Yates shuffle of every position.
         let mut all: Vec<usize> = (0..size).collect();
