@@ -222,6 +222,12 @@ fn idle_clients_time_out() {
 fn maxclients_refuses_extra_connections() {
     let server = Server::ferrite(&["--maxclients", "2"]);
     let mut a = server.connect();
+    // The start-up probe's connection may not be reaped yet: wait until `a` is alone.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while a.cmd(&["INFO", "clients"]).contains("connected_clients:2") {
+        assert!(std::time::Instant::now() < deadline, "probe connection never reaped");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let mut b = server.connect();
     assert_eq!(a.cmd(&["PING"]), "+PONG\r\n");
     assert_eq!(b.cmd(&["PING"]), "+PONG\r\n");
