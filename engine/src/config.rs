@@ -29,6 +29,17 @@ pub struct Config {
     pub appendfilename: String,
     /// Load a log whose last record is torn (dropping it), rather than refuse to start.
     pub aof_load_truncated: bool,
+    /// `save` rules: snapshot after `seconds` if at least `changes` writes happened.
+    pub save: Vec<(u64, u64)>,
+    pub dbfilename: String,
+    pub rdbcompression: bool,
+    pub rdbchecksum: bool,
+    /// Refuse writes (`-MISCONF`) while the last background save failed.
+    pub stop_writes_on_bgsave_error: bool,
+    /// Rewrite the log when it grew by this percentage over its base (0 disables).
+    pub auto_aof_rewrite_percentage: u64,
+    /// ... and is at least this big.
+    pub auto_aof_rewrite_min_size: u64,
     /// Bytes of memory above which keys are evicted (see `crate::evict`); 0 = no limit.
     pub maxmemory: u64,
     pub maxmemory_policy: Policy,
@@ -235,6 +246,13 @@ impl Default for Config {
             appenddirname: "appendonlydir".into(),
             appendfilename: "appendonly.aof".into(),
             aof_load_truncated: true,
+            save: vec![(3600, 1), (300, 100), (60, 10_000)],
+            dbfilename: "dump.rdb".into(),
+            rdbcompression: true,
+            rdbchecksum: true,
+            stop_writes_on_bgsave_error: true,
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size: 64 * 1024 * 1024,
             maxmemory: 0,
             maxmemory_policy: Policy::NoEviction,
             maxmemory_samples: crate::evict::SAMPLES_DEFAULT,
@@ -255,6 +273,35 @@ struct Param {
     mutable: bool,
     get: fn(&Config) -> String,
     set: fn(&mut Config, &str) -> Result<(), SetError>,
+}
+
+fn yes_no(value: bool) -> String {
+    if value { "yes" } else { "no" }.into()
+}
+
+/// `save "<seconds> <changes> ..."`; an empty value removes every rule.
+fn parse_save_rules(value: &str) -> Result<Vec<(u64, u64)>, SetError> {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    if words.len() % 2 != 0 {
+        return Err("Invalid save parameters".into());
+    }
+    words
+        .chunks(2)
+        .map(|pair| {
+            let seconds = pair[0]
+                .parse::<u64>()
+                .ok()
+                .filter(|&s| s <= i32::MAX as u64);
+            let changes = pair[1]
+                .parse::<u64>()
+                .ok()
+                .filter(|&n| n <= i32::MAX as u64);
+            match (seconds, changes) {
+                (Some(s), Some(n)) => Ok((s, n)),
+                _ => Err("Invalid save parameters".to_string()),
+            }
+        })
+        .collect()
 }
 
 fn parse_yes_no(value: &str) -> Result<bool, SetError> {
@@ -515,6 +562,88 @@ static PARAMS: &[Param] = &[
         },
     },
     Param {
+        name: "save",
+        mutable: true,
+        get: |c| {
+            c.save
+                .iter()
+                .map(|(s, n)| format!("{s} {n}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+        set: |c, v| {
+            c.save = parse_save_rules(v)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "dbfilename",
+        mutable: false,
+        get: |c| c.dbfilename.clone(),
+        set: |c, v| {
+            if v.is_empty() || v.contains('/') {
+                return Err("dbfilename can't be a path, just a filename".into());
+            }
+            c.dbfilename = v.to_string();
+            Ok(())
+        },
+    },
+    Param {
+        name: "rdbcompression",
+        mutable: true,
+        get: |c| yes_no(c.rdbcompression),
+        set: |c, v| {
+            c.rdbcompression = parse_yes_no(v)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "rdbchecksum",
+        mutable: false,
+        get: |c| yes_no(c.rdbchecksum),
+        set: |c, v| {
+            c.rdbchecksum = parse_yes_no(v)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "stop-writes-on-bgsave-error",
+        mutable: true,
+        get: |c| yes_no(c.stop_writes_on_bgsave_error),
+        set: |c, v| {
+            c.stop_writes_on_bgsave_error = parse_yes_no(v)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "auto-aof-rewrite-percentage",
+        mutable: true,
+        get: |c| c.auto_aof_rewrite_percentage.to_string(),
+        set: |c, v| {
+            c.auto_aof_rewrite_percentage = parse_bounded(v, 0, i32::MAX as i64)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "auto-aof-rewrite-min-size",
+        mutable: true,
+        get: |c| c.auto_aof_rewrite_min_size.to_string(),
+        set: |c, v| {
+            c.auto_aof_rewrite_min_size = parse_memory_param(v)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "aof-use-rdb-preamble",
+        mutable: true,
+        // The rewritten log's base is always a snapshot (RDB), as with Redis's default.
+        get: |_| "yes".into(),
+        set: |_, v| match parse_yes_no(v)? {
+            true => Ok(()),
+            false => Err("only 'yes' is supported: the log's base is always a snapshot".into()),
+        },
+    },
+    Param {
         name: "appendonly",
         mutable: false,
         get: |c| {
@@ -675,6 +804,8 @@ impl Config {
     /// Applies a redis.conf-style file's text: one `name value...` directive per line, `#`
     /// comments, quoted arguments. Errors name the line, as Redis's loader does.
     pub fn apply_file(&mut self, text: &str) -> Result<(), String> {
+        // `save` lines accumulate, as in redis.conf: the first replaces the defaults.
+        let mut save_rules: Option<Vec<(u64, u64)>> = None;
         for (number, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -695,6 +826,28 @@ impl Config {
                 .map(|w| String::from_utf8_lossy(w).into_owned())
                 .collect::<Vec<_>>()
                 .join(" ");
+            let accumulated;
+            let value = if name == "save" {
+                let rules = save_rules.get_or_insert_with(Vec::new);
+                if let Ok(more) = parse_save_rules(&value) {
+                    if more.is_empty() {
+                        rules.clear();
+                    }
+                    rules.extend(more);
+                }
+                accumulated = if value.trim().is_empty() || parse_save_rules(&value).is_err() {
+                    value
+                } else {
+                    rules
+                        .iter()
+                        .map(|(s, n)| format!("{s} {n}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                accumulated
+            } else {
+                value
+            };
             self.set_many(&[(&name, &value)], false).map_err(|e| {
                 let reason = match e {
                     ConfigError::Unknown(_) => {

@@ -87,6 +87,10 @@ pub struct Engine {
     pub evictor: crate::evict::Evictor,
     /// Fired when shutdown is requested.
     pub shutdown_signal: Signal,
+    /// Snapshots (SAVE, BGSAVE, AOF rewrite): requests to the driver and their results.
+    pub persist: crate::persist::Persistence,
+    /// `stop-writes-on-bgsave-error` applies (save rules set and the option on): hot copy.
+    pub misconf_applies: AtomicBool,
 }
 
 /// Copies the configuration pub/sub reads on every publish into its atomics.
@@ -144,6 +148,8 @@ impl Engine {
                 now.mono_us,
             )),
             evictor: Default::default(),
+            persist: crate::persist::Persistence::new(now.unix_us / 1_000_000),
+            misconf_applies: AtomicBool::new(false),
         };
         engine.update_config(|_| ());
         engine.aof.configure(appendonly, appendfsync);
@@ -197,6 +203,10 @@ impl Engine {
             .store(config.client_query_buffer_limit, Ordering::Relaxed);
         self.auth_required
             .store(config.requirepass.is_some(), Ordering::Relaxed);
+        self.misconf_applies.store(
+            config.stop_writes_on_bgsave_error && !config.save.is_empty(),
+            Ordering::Relaxed,
+        );
         self.evictor.configure(
             config.maxmemory,
             config.maxmemory_policy,

@@ -18,9 +18,11 @@ pub mod evict;
 pub mod glob;
 pub mod keyspace;
 pub mod ldouble;
+pub mod persist;
 #[cfg(feature = "planted-bugs")]
 pub mod planted;
 pub mod pubsub;
+pub mod rdb;
 pub mod resp;
 pub mod session;
 pub mod signal;

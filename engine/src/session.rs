@@ -57,9 +57,15 @@ pub struct Client {
     pub replaying: bool,
     /// The log position this client's replies must wait for under `appendfsync always`.
     pub aof_seq: u64,
+    /// Set by a handler whose reply comes later from outside the session (SAVE): the client
+    /// waits, like a blocked client, until the reply is delivered to its handle.
+    pub park: bool,
     /// Channels, patterns and shard channels this client is subscribed to.
     pub subscriptions: Subscriptions,
 }
+
+/// Redis's refusal while `stop-writes-on-bgsave-error` applies.
+pub const MISCONF_RDB: &str = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /// A transaction being queued.
 #[derive(Debug, Default)]
@@ -87,6 +93,7 @@ impl Client {
             effects_overridden: false,
             replaying: false,
             aof_seq: 0,
+            park: false,
             subscriptions: Subscriptions::default(),
         }
     }
@@ -238,6 +245,7 @@ impl Session {
                 effects_overridden: false,
                 replaying: false,
                 aof_seq: 0,
+                park: false,
                 subscriptions: Subscriptions::default(),
             },
             blocked: None,
@@ -313,6 +321,8 @@ impl Session {
                     self.reject(engine, args, b"NOAUTH Authentication required.");
                 } else if self.refused_for_memory(engine, command, now) {
                     self.reject(engine, args, crate::evict::OOM.as_bytes());
+                } else if self.refused_for_disk_error(engine, command) {
+                    self.reject(engine, args, MISCONF_RDB.as_bytes());
                 } else if self.client.subscriptions.total() > 0
                     && !self.out.resp3()
                     && !runs_when_subscribed(command)
@@ -401,6 +411,24 @@ impl Session {
         let queueing =
             self.client.multi.is_some() && !matches!(name, "exec" | "discard" | "quit" | "reset");
         denyoom || queueing
+    }
+
+    /// `stop-writes-on-bgsave-error`: while the last background save failed, writes (and
+    /// PING, as in Redis) are refused so that nobody mistakes unsaved data for saved.
+    fn refused_for_disk_error(&self, engine: &Engine, command: &Command) -> bool {
+        if !engine.misconf_applies.load(Ordering::Relaxed) || !engine.persist.save_failed() {
+            return false;
+        }
+        let name = command.spec.name;
+        command.has(flag::WRITE)
+            || name == "ping"
+            || (name == "exec"
+                && self.client.multi.as_ref().is_some_and(|multi| {
+                    multi
+                        .queued
+                        .iter()
+                        .any(|(queued, _)| queued.has(flag::WRITE))
+                }))
     }
 
     /// A command was refused while a transaction is being queued: EXEC will abort.
@@ -532,6 +560,9 @@ impl Session {
                 .blocking
                 .register(engine, &self.client, protocol, command, args, &request);
             self.blocked = Some(request.deadline_ms);
+        }
+        if std::mem::take(&mut self.client.park) {
+            self.blocked = Some(None);
         }
     }
 }

@@ -4,6 +4,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 pub mod aof;
+pub mod checkpoint;
 mod connection;
 mod cron;
 pub mod options;
@@ -114,6 +115,7 @@ impl<I: Io> Node<I> {
             io.spawn("accept", accept_loop(io2, engine2, listener));
         }
         io.spawn("cron", cron::run(io.clone(), engine.clone()));
+        io.spawn("checkpoint", checkpoint::run(io.clone(), engine.clone()));
         let writer_done = Arc::new(ferrite_engine::signal::Signal::default());
         if let Some(file) = aof_file {
             let (io2, engine2, done) = (io.clone(), engine.clone(), writer_done.clone());
@@ -127,6 +129,12 @@ impl<I: Io> Node<I> {
         let mode = shutdown_requested(&engine).await;
         // The last records reach the disk before the node reports it has stopped.
         writer_done.wait().await;
+        if mode != ShutdownMode::NoSave && !engine.aof.failed() {
+            let forced = mode == ShutdownMode::Save;
+            if let Err(error) = checkpoint::save_on_shutdown(&io, &engine, forced).await {
+                warn!(%error, "can't save the snapshot at shutdown");
+            }
+        }
         info!(?mode, "shutting down");
         for client in engine.clients() {
             client.kill();

@@ -8,6 +8,7 @@ pub mod conn;
 pub mod expire;
 pub mod keys;
 pub mod multi;
+pub mod persist;
 pub mod pubsub;
 pub mod server;
 pub mod sort;

@@ -254,11 +254,10 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
                 config.maxmemory_policy.name(),
             )
         }
-        "persistence" => write!(
-            text,
-            "# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:{}\r\naof_enabled:0\r\n",
-            load(&ks.dirty),
-        ),
+        "persistence" => {
+            crate::persist::write_info(engine, now, text);
+            Ok(())
+        }
         "stats" => write!(
             text,
             "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ntotal_net_input_bytes:{}\r\n\

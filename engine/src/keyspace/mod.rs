@@ -21,6 +21,7 @@
 //! environment's randomness, so a seeded run iterates and shards identically every time.
 
 pub mod access;
+pub mod snapshot;
 pub mod value;
 pub mod watch;
 
@@ -104,6 +105,8 @@ pub struct Keyspace {
     pub access: access::AccessPolicy,
     /// Pub/sub, which keyspace notifications publish through.
     pub pubsub: PubSub,
+    /// The running snapshot (SAVE, BGSAVE, AOF rewrite), captured shard by shard.
+    snapshots: snapshot::Snapshots,
 }
 
 impl Keyspace {
@@ -137,6 +140,7 @@ impl Keyspace {
             ready: Default::default(),
             access: access::AccessPolicy::new(seed ^ 0x243F_6A88_85A3_08D3),
             pubsub: PubSub::default(),
+            snapshots: Default::default(),
         }
     }
 
@@ -160,9 +164,12 @@ impl Keyspace {
     fn lock_shard(&self, index: usize) -> MutexGuard<'_, Shard> {
         // A panic while holding a shard is a bug that already tore the process's invariants;
         // keep serving rather than poison every later command on that shard.
-        self.shards[index]
+        let guard = self.shards[index]
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A running snapshot captures the shard before anyone can change it.
+        self.snapshots.on_lock(index, &guard);
+        guard
     }
 
     /// Locks the given shards (any order, duplicates allowed) in ascending order.

@@ -58,8 +58,13 @@ impl Server {
     /// Starts ferrite with extra options (`["--requirepass", "x"]`).
     pub fn ferrite(extra: &[&str]) -> Server {
         let port = free_port();
+        // Each server gets its own directory: snapshots (SHUTDOWN saves) land there.
+        let dir = std::env::temp_dir().join(format!("ferrite-test-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("test directory");
         let mut cmd = Command::new(ferrite_bin());
         cmd.args(["--port", &port.to_string(), "--loglevel", "warning"])
+            .arg("--dir")
+            .arg(&dir)
             .args(extra);
         Server::start(cmd, port)
     }

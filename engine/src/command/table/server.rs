@@ -1,6 +1,6 @@
 //! Command table rows of the `server` group (see `super` for what the fields mean).
 
-use crate::cmd::server;
+use crate::cmd::{persist, server};
 use crate::command::Spec;
 
 pub static COMMANDS: &[Spec] = &[
@@ -281,6 +281,62 @@ pub static COMMANDS: &[Spec] = &[
         group: "server",
         since: "1.0.0",
         handler: Some(server::shutdown),
+        subcommands: &[],
+    },
+    Spec {
+        name: "save",
+        arity: 1,
+        flags: &["admin", "noscript", "no_async_loading", "no_multi"],
+        acl: &["admin", "slow", "dangerous"],
+        keys: (0, 0, 0),
+        key_flags: &[],
+        key_notes: &[],
+        tips: &[],
+        group: "server",
+        since: "1.0.0",
+        handler: Some(persist::save),
+        subcommands: &[],
+    },
+    Spec {
+        name: "bgsave",
+        arity: -1,
+        flags: &["admin", "noscript", "no_async_loading"],
+        acl: &["admin", "slow", "dangerous"],
+        keys: (0, 0, 0),
+        key_flags: &[],
+        key_notes: &[],
+        tips: &[],
+        group: "server",
+        since: "1.0.0",
+        handler: Some(persist::bgsave),
+        subcommands: &[],
+    },
+    Spec {
+        name: "lastsave",
+        arity: 1,
+        flags: &["loading", "stale", "fast"],
+        acl: &["admin", "fast", "dangerous"],
+        keys: (0, 0, 0),
+        key_flags: &[],
+        key_notes: &[],
+        tips: &["nondeterministic_output"],
+        group: "server",
+        since: "1.0.0",
+        handler: Some(persist::lastsave),
+        subcommands: &[],
+    },
+    Spec {
+        name: "bgrewriteaof",
+        arity: 1,
+        flags: &["admin", "noscript", "no_async_loading"],
+        acl: &["admin", "slow", "dangerous"],
+        keys: (0, 0, 0),
+        key_flags: &[],
+        key_notes: &[],
+        tips: &[],
+        group: "server",
+        since: "1.0.0",
+        handler: Some(persist::bgrewriteaof),
         subcommands: &[],
     },
 ];
