@@ -282,7 +282,7 @@ fn yes_no(value: bool) -> String {
 /// `save "<seconds> <changes> ..."`; an empty value removes every rule.
 fn parse_save_rules(value: &str) -> Result<Vec<(u64, u64)>, SetError> {
     let words: Vec<&str> = value.split_whitespace().collect();
-    if words.len() % 2 != 0 {
+    if !words.len().is_multiple_of(2) {
         return Err("Invalid save parameters".into());
     }
     words
