@@ -27,6 +27,11 @@ use tracing::{error, info, warn};
 
 use crate::boxed;
 
+pub mod manifest;
+pub mod rewrite;
+
+use manifest::Manifest;
+
 /// How much of the log is read per call while loading.
 const LOAD_CHUNK_BYTES: usize = 4 << 20;
 /// Reads of a log that fails its checksums are retried this often before the damage is
@@ -36,7 +41,8 @@ const LOAD_ATTEMPTS: usize = 3;
 pub struct AofPaths {
     pub dir: PathBuf,
     pub manifest: PathBuf,
-    base_name: String,
+    /// `appendfilename`, which the files' names start with.
+    pub base_name: String,
 }
 
 impl AofPaths {
@@ -48,41 +54,33 @@ impl AofPaths {
             dir,
         }
     }
-
-    fn log_name(&self, seq: u64) -> String {
-        format!("{}.{seq}.incr.aof", self.base_name)
-    }
 }
 
 /// Why the node cannot start with this log.
 #[derive(Debug)]
 pub struct LoadError(pub String);
 
-fn manifest_text(log_name: &str, seq: u64) -> String {
-    format!("file {log_name} seq {seq} type i\n")
+/// The log as the writer continues it: the open incremental file and the manifest naming it.
+pub struct Log<F> {
+    pub file: F,
+    pub manifest: Manifest,
 }
 
-/// Reads `file <name> seq <n> type i`, the one entry our manifests hold.
-fn parse_manifest(text: &str) -> Option<(String, u64)> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    match words.as_slice() {
-        ["file", name, "seq", seq, "type", "i"] if !name.contains('/') => {
-            Some((name.to_string(), seq.parse().ok()?))
-        }
-        _ => None,
-    }
-}
-
-/// Opens the log (creating it if there is none), replays it into `engine`, and returns the
-/// open file positioned for appending.
+/// Loads the log — the base snapshot, then every incremental log in order — into `engine`,
+/// and returns the log to continue (creating it if there is none).
 ///
-/// A log that holds records is then copied to a fresh file, fsynced, and swapped in through
-/// the manifest before anything is served. The reason is Linux's fsync semantics: after a
-/// failed fsync (the previous run stopped on it) the page cache may still show writes that
-/// will never reach the disk, and this run just replayed them. Serving them, and logging new
-/// writes after them, could lose or tear the log at the next crash; the copy makes everything
-/// this run serves durable first. Its cost is one sequential copy of the log per start.
-pub async fn load<I: Io>(io: &I, engine: &Engine, config: &Config) -> Result<I::File, LoadError> {
+/// If any incremental log held records, the log is then rewritten before anything is served:
+/// a new base (a snapshot of what was loaded) and a new, empty incremental log, swapped in
+/// through the manifest. The reason is Linux's fsync semantics: after a failed fsync (the
+/// previous run stopped on it) the page cache may still show writes that will never reach the
+/// disk, and this run just replayed them. Serving them, and logging new writes after them,
+/// could lose or tear the log at the next crash; the rewrite makes everything this run serves
+/// durable first, and it also compacts the log at every start.
+pub async fn load<I: Io>(
+    io: &I,
+    engine: &Engine,
+    config: &Config,
+) -> Result<Log<I::File>, LoadError> {
     let paths = AofPaths::new(config);
     let fail = |what: &str, e: io::Error| LoadError(format!("{what}: {e}"));
     io.create_dir_all(&paths.dir)
@@ -104,102 +102,93 @@ pub async fn load<I: Io>(io: &I, engine: &Engine, config: &Config) -> Result<I::
         Err(e) => return Err(fail("can't open the manifest", e)),
     };
     let Some(text) = manifest else {
-        return create(io, &paths, 1, &[])
+        let (file, entry) = rewrite::create_incr(io, &paths, 1)
             .await
-            .map_err(|e| fail("can't create the append-only file", e));
+            .map_err(|e| fail("can't create the append-only file", e))?;
+        let manifest = Manifest {
+            base: None,
+            incrs: vec![entry],
+        };
+        rewrite::write_manifest(io, &paths, &manifest)
+            .await
+            .map_err(|e| fail("can't write the manifest", e))?;
+        return Ok(Log { file, manifest });
     };
-    let Some((name, seq)) = parse_manifest(&text) else {
-        return Err(LoadError(format!(
-            "Bad manifest {}: expected one incremental file entry",
-            paths.manifest.display()
-        )));
-    };
-    let path = paths.dir.join(&name);
-    let (file, good_end) = replay_file(io, engine, config, &path).await?;
-    if good_end <= MAGIC.len() as u64 {
-        return Ok(file);
+    let manifest = Manifest::parse(&text)
+        .map_err(|e| LoadError(format!("Bad manifest {}: {e}", paths.manifest.display())))?;
+    let mut base_size = 0;
+    if let Some(base) = &manifest.base {
+        let path = paths.dir.join(&base.name);
+        base_size = crate::checkpoint::load_rdb(io, engine, &path)
+            .await
+            .map_err(|e| {
+                LoadError(format!(
+                    "can't load the append-only base {}: {}",
+                    path.display(),
+                    e.0
+                ))
+            })?;
     }
-    // Copy the good records to a new log and make it the current one. What is copied is
-    // checked again: a bit flipped while reading it back must not become a corrupt record in
-    // the new, durable log.
-    let mut attempt = 0;
-    let records = loop {
-        attempt += 1;
-        let mut records = Vec::with_capacity(good_end as usize - MAGIC.len());
-        let mut offset = MAGIC.len() as u64;
-        while offset < good_end {
-            let chunk = file
-                .read_at(
-                    offset,
-                    (good_end - offset).min(LOAD_CHUNK_BYTES as u64) as usize,
-                )
-                .await
-                .map_err(|e| fail("can't read the append-only file", e))?;
-            if chunk.is_empty() {
-                return Err(LoadError(
-                    "the append-only file shrank while it was copied".into(),
-                ));
-            }
-            offset += chunk.len() as u64;
-            records.extend_from_slice(&chunk);
-        }
-        if record::read_all(&records, MAGIC.len() as u64, |_| {}) == Ok(good_end) {
-            break records;
-        }
-        if attempt >= LOAD_ATTEMPTS {
-            return Err(LoadError(format!(
-                "the append-only file {} reads back differently each time",
-                path.display()
-            )));
-        }
-        warn!(
-            attempt,
-            "the copy of the append-only file failed its checksums: reading it again"
-        );
-    };
-    drop(file);
-    let new_file = create(io, &paths, seq + 1, &records)
-        .await
-        .map_err(|e| fail("can't write the new append-only file", e))?;
-    if let Err(e) = io.remove(&path).await {
-        warn!(error = %e, path = %path.display(), "can't remove the previous append-only file");
+    let mut logged = false;
+    let mut last = None;
+    for (i, entry) in manifest.incrs.iter().enumerate() {
+        let is_last = i + 1 == manifest.incrs.len();
+        let path = paths.dir.join(&entry.name);
+        let (file, good_end) = replay_file(io, engine, config, &path, is_last).await?;
+        logged |= good_end > MAGIC.len() as u64;
+        last = Some(file);
     }
-    Ok(new_file)
+    engine
+        .persist
+        .aof_base_size
+        .store(base_size, std::sync::atomic::Ordering::Relaxed);
+    match last {
+        Some(file) if !logged => Ok(Log { file, manifest }),
+        _ => startup_rewrite(io, engine, &paths, manifest)
+            .await
+            .map_err(|e| fail("can't rewrite the append-only file", e)),
+    }
 }
 
-/// Creates log number `seq` holding `records`, durably, and points the manifest at it (file
-/// fsync, manifest written to a temporary name, fsynced, renamed, directory fsynced), so a
-/// crash at any moment leaves the old log or the new one, both complete.
-async fn create<I: Io>(io: &I, paths: &AofPaths, seq: u64, records: &[u8]) -> io::Result<I::File> {
-    let name = paths.log_name(seq);
-    let path = paths.dir.join(&name);
-    let log = io.open(&path, OpenOptions::CREATE_TRUNCATE).await?;
-    let mut contents = MAGIC.to_vec();
-    contents.extend_from_slice(records);
-    log.append(Bytes::from(contents)).await?;
-    log.sync().await?;
-    let temp = paths.dir.join("temp-manifest");
-    let manifest = io.open(&temp, OpenOptions::CREATE_TRUNCATE).await?;
-    manifest
-        .append(Bytes::from(manifest_text(&name, seq)))
-        .await?;
-    manifest.sync().await?;
-    drop(manifest);
-    io.rename(&temp, &paths.manifest).await?;
-    if !planted_skip_dir_fsync() {
-        io.sync_dir(&paths.dir).await?;
-    }
-    info!(path = %path.display(), bytes = records.len(), "append-only file ready");
-    Ok(log)
+/// Writes what was loaded as a new base with a new, empty incremental log (see [`load`]).
+async fn startup_rewrite<I: Io>(
+    io: &I,
+    engine: &Engine,
+    paths: &AofPaths,
+    old: Manifest,
+) -> io::Result<Log<I::File>> {
+    let job = engine
+        .keyspace
+        .begin_snapshot(io.unix_time_ms(), || engine.aof.appended())
+        .expect("nothing else snapshots before the node serves");
+    let written = rewrite::write_base(io, engine, paths, &job, old.next_base_seq()).await;
+    engine.keyspace.end_snapshot();
+    let (base, size) = written?;
+    let (file, incr) = rewrite::create_incr(io, paths, old.next_incr_seq()).await?;
+    let new = Manifest {
+        base: Some(base),
+        incrs: vec![incr],
+    };
+    rewrite::write_manifest(io, paths, &new).await?;
+    rewrite::remove_obsolete(io, paths, &old, &new).await;
+    engine
+        .persist
+        .aof_base_size
+        .store(size, std::sync::atomic::Ordering::Relaxed);
+    info!(bytes = size, "append-only file rewritten at startup");
+    Ok(Log {
+        file,
+        manifest: new,
+    })
 }
 
 #[cfg(feature = "planted-bugs")]
-fn planted_skip_dir_fsync() -> bool {
+pub(crate) fn planted_skip_dir_fsync() -> bool {
     ferrite_engine::planted::enabled(ferrite_engine::planted::SKIP_DIR_FSYNC)
 }
 
 #[cfg(not(feature = "planted-bugs"))]
-fn planted_skip_dir_fsync() -> bool {
+pub(crate) fn planted_skip_dir_fsync() -> bool {
     false
 }
 
@@ -208,6 +197,7 @@ async fn replay_file<I: Io>(
     engine: &Engine,
     config: &Config,
     path: &Path,
+    is_last: bool,
 ) -> Result<(I::File, u64), LoadError> {
     let file = io
         .open(path, OpenOptions::READ_WRITE_CREATE)
@@ -233,7 +223,9 @@ async fn replay_file<I: Io>(
                     }
                 }
                 if good_end < size {
-                    if !config.aof_load_truncated {
+                    // Only the last log can end in a torn write: the others were complete
+                    // and fsynced before a rewrite started the next one.
+                    if !config.aof_load_truncated || !is_last {
                         return Err(LoadError(format!(
                             "Unexpected end of file reading the append only file {} at offset {good_end}: \
                              set aof-load-truncated yes to load it anyway",
@@ -381,12 +373,23 @@ async fn read_and_replay<F: File>(
     }
 }
 
-/// Writes and fsyncs what sessions append, until shutdown; then a last write and fsync.
-pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, file: I::File) {
+/// Writes and fsyncs what sessions append, until shutdown; then a last write and fsync. Also
+/// runs log rewrites (BGREWRITEAOF and the automatic one; see [`rewrite`]).
+pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, config: Config, log: Log<I::File>) {
     let aof = &engine.aof;
+    let persist = &engine.persist;
+    let paths = Arc::new(AofPaths::new(&config));
+    let Log {
+        mut file,
+        mut manifest,
+    } = log;
     let fsync = aof.fsync();
     let mut last_fsync = io.monotonic();
     let mut written_unsynced = false;
+    // The log position everything taken so far ends at.
+    let mut taken = aof.written();
+    let mut incr_size = rewrite::file_size(&file).await;
+    let mut running: Option<rewrite::Running> = None;
     loop {
         let stopping = engine.shutdown_requested().is_some();
         if !stopping {
@@ -396,16 +399,100 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, file: I::File) {
                 1_000
             }));
             let stop = engine.shutdown_signal.wait();
-            let _ = select(boxed(aof.wait_for_data()), select(boxed(tick), boxed(stop))).await;
+            let rewrite_done = async {
+                match &running {
+                    Some(r) => r.done.wait().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let wake = select(boxed(aof.wait_for_data()), boxed(rewrite_done));
+            let _ = select(wake, select(boxed(tick), boxed(stop))).await;
         }
         let (data, end) = aof.take_tail();
+        let start = taken;
+        taken = end;
+        // Records from the rewrite's switch position on go to the new log; see `rewrite`.
+        let start_rewrite = running.is_none()
+            && !stopping
+            && (persist.rewrite_requested() || auto_rewrite_due(&engine, &config, incr_size));
+        let mut data = data;
+        let now = crate::now(&io);
+        let job = if start_rewrite {
+            // `None` while a BGSAVE runs: the request waits for it.
+            engine
+                .keyspace
+                .begin_snapshot(now.unix_ms(), || aof.appended())
+        } else {
+            None
+        };
+        if let Some(job) = job {
+            persist.take_rewrite_request();
+            persist.set_running(ferrite_engine::persist::Running::Rewrite, now.mono_us);
+            // Everything before the switch is in `data` or later in the tail.
+            let (before, after) = split_at_switch(&mut data, start, &mut taken, aof, job.aof_seq);
+            if !before.is_empty() {
+                incr_size += before.len() as u64;
+                if let Err(e) = file.append(Bytes::from(before)).await {
+                    return fail(&engine, "write", e);
+                }
+            }
+            if let Err(e) = file.sync().await {
+                return fail(&engine, "fsync", e);
+            }
+            aof.mark_written(job.aof_seq);
+            aof.mark_durable(job.aof_seq);
+            let switched = async {
+                let (new_file, entry) =
+                    rewrite::create_incr(&io, &paths, manifest.next_incr_seq()).await?;
+                let mut next = manifest.clone();
+                next.incrs.push(entry);
+                rewrite::write_manifest(&io, &paths, &next).await?;
+                Ok::<_, io::Error>((new_file, next))
+            }
+            .await;
+            match switched {
+                Ok((new_file, next)) => {
+                    file = new_file;
+                    manifest = next;
+                    incr_size = MAGIC.len() as u64;
+                    info!("background append-only file rewriting started");
+                }
+                Err(e) => {
+                    // The old log is intact and still current: give up this rewrite only.
+                    warn!(error = %e, "can't start the append-only file rewrite");
+                    engine.keyspace.end_snapshot();
+                    rewrite_finished(&engine, false, now.mono_us);
+                    persist.set_running(ferrite_engine::persist::Running::None, now.mono_us);
+                }
+            }
+            if engine.keyspace.snapshot().is_some() {
+                running = Some(rewrite::Running::spawn(
+                    &io,
+                    &engine,
+                    &paths,
+                    job,
+                    manifest.next_base_seq(),
+                ));
+            }
+            data = after;
+        }
         if !data.is_empty() {
+            incr_size += data.len() as u64;
             if let Err(e) = file.append(Bytes::from(data)).await {
                 return fail(&engine, "write", e);
             }
             aof.mark_written(end);
             written_unsynced = true;
+        } else {
+            aof.mark_written(end);
         }
+        persist.aof_current_size.store(
+            persist
+                .aof_base_size
+                .load(std::sync::atomic::Ordering::Relaxed)
+                + incr_size,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let due = match fsync {
             Fsync::Always => written_unsynced,
             Fsync::EverySec => {
@@ -422,9 +509,101 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, file: I::File) {
             last_fsync = io.monotonic();
             written_unsynced = false;
         }
+        if let Some(r) = &running
+            && r.done.is_fired()
+        {
+            let finished = r.take_result().expect("a finished rewrite has a result");
+            let first_new_incr = manifest.incrs.last().map_or(1, |e| e.seq);
+            let now = crate::now(&io);
+            let cow = r.job.peak_bytes();
+            engine.keyspace.end_snapshot();
+            let installed = match finished {
+                Ok((base, size)) => {
+                    match rewrite::install(&io, &paths, &manifest, base, first_new_incr).await {
+                        Ok(new) => {
+                            manifest = new;
+                            persist
+                                .aof_base_size
+                                .store(size, std::sync::atomic::Ordering::Relaxed);
+                            true
+                        }
+                        Err(e) => {
+                            warn!(error = %e, "can't install the rewritten append-only file");
+                            false
+                        }
+                    }
+                }
+                Err(e) => {
+                    warn!(error = %e, "background append-only file rewrite failed");
+                    false
+                }
+            };
+            persist
+                .last_rewrite_cow_bytes
+                .store(cow, std::sync::atomic::Ordering::Relaxed);
+            rewrite_finished(&engine, installed, now.mono_us);
+            persist.set_running(ferrite_engine::persist::Running::None, now.mono_us);
+            running = None;
+        }
         if stopping && aof.written() >= end {
             return;
         }
+    }
+}
+
+/// Splits the taken tail `data` (which starts at log position `start`) at `switch`: the part
+/// before belongs to the old log. If the switch lies beyond `data` (appended after the take),
+/// the rest up to it is taken from the tail now.
+fn split_at_switch(
+    data: &mut Vec<u8>,
+    start: u64,
+    taken: &mut u64,
+    aof: &ferrite_engine::aof::Aof,
+    switch: u64,
+) -> (Vec<u8>, Vec<u8>) {
+    let mut all = std::mem::take(data);
+    if switch > *taken {
+        let (more, end) = aof.take_tail();
+        all.extend_from_slice(&more);
+        *taken = end;
+    }
+    let cut = (switch.saturating_sub(start) as usize).min(all.len());
+    let after = all.split_off(cut);
+    (all, after)
+}
+
+fn auto_rewrite_due(engine: &Engine, config: &Config, incr_size: u64) -> bool {
+    let percentage = config.auto_aof_rewrite_percentage;
+    if percentage == 0 {
+        return false;
+    }
+    let base = engine
+        .persist
+        .aof_base_size
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let current = base + incr_size;
+    current >= config.auto_aof_rewrite_min_size
+        && (current.saturating_sub(base)) * 100 / base.max(1) >= percentage
+}
+
+pub(crate) fn rewrite_finished(engine: &Engine, ok: bool, now_mono_us: u64) {
+    use std::sync::atomic::Ordering;
+    let persist = &engine.persist;
+    persist.last_rewrite_ok.store(ok, Ordering::Relaxed);
+    let secs =
+        now_mono_us.saturating_sub(persist.started_mono_us.load(Ordering::Relaxed)) / 1_000_000;
+    persist
+        .last_rewrite_secs
+        .store(secs as i64, Ordering::Relaxed);
+    if ok {
+        persist.rewrites.fetch_add(1, Ordering::Relaxed);
+        persist
+            .rewrite_failures_in_a_row
+            .store(0, Ordering::Relaxed);
+    } else {
+        persist
+            .rewrite_failures_in_a_row
+            .fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -25,6 +25,8 @@ use tracing::{info, warn};
 
 use crate::{boxed, now};
 
+/// Bytes read per call while loading.
+const LOAD_CHUNK_BYTES: usize = 4 << 20;
 /// Bytes gathered before each append to the snapshot file.
 const WRITE_BYTES: usize = 1 << 20;
 /// After a failed background save, the save rules wait this long before trying again.
@@ -169,7 +171,7 @@ pub async fn run<I: Io>(io: I, engine: Arc<Engine>) {
         }
         let wanted = std::future::poll_fn(|cx| {
             persist.driver.register(cx.waker());
-            if persist.save_requested() {
+            if persist.save_requested() || (persist.rewrite_requested() && !engine.aof.enabled()) {
                 std::task::Poll::Ready(())
             } else {
                 std::task::Poll::Pending
@@ -180,6 +182,15 @@ pub async fn run<I: Io>(io: I, engine: Arc<Engine>) {
         let _ = select(boxed(wanted), select(boxed(tick), boxed(stop))).await;
         if engine.shutdown_requested().is_some() {
             return;
+        }
+        if !engine.aof.enabled()
+            && persist.rewrite_requested()
+            && engine.keyspace.snapshot().is_none()
+        {
+            persist.take_rewrite_request();
+            if rewrite_without_log(&io, &engine).await.is_none() {
+                persist.request_rewrite();
+            }
         }
         let now_s = now(&io).unix_ms() / 1000;
         let requested = persist.save_requested();
@@ -229,17 +240,125 @@ pub async fn save_on_shutdown<I: Io>(io: &I, engine: &Engine, forced: bool) -> i
     }
 }
 
-/// Reads a whole file through the I/O trait in chunks.
-#[allow(dead_code)]
-async fn read_file<F: File>(file: &F) -> io::Result<Vec<u8>> {
-    let size = file.size().await?;
-    let mut data = Vec::new();
-    while (data.len() as u64) < size {
-        let chunk = file.read_at(data.len() as u64, WRITE_BYTES).await?;
-        if chunk.is_empty() {
-            break;
+/// Why a snapshot could not be loaded.
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+/// Loads the RDB file at `path` into the engine (keys already expired are skipped). Returns
+/// the file's size. Logs progress for long loads; INFO shows `loading:1` meanwhile.
+pub async fn load_rdb<I: Io>(io: &I, engine: &Engine, path: &Path) -> Result<u64, LoadError> {
+    let fail = |e: io::Error| LoadError(format!("can't read {}: {e}", path.display()));
+    let file = io.open(path, OpenOptions::READ).await.map_err(fail)?;
+    let size = file.size().await.map_err(fail)?;
+    let persist = &engine.persist;
+    persist.loading.store(true, Ordering::Release);
+    let started = io.monotonic();
+    let mut last_report = started;
+    let mut loader = rdb::load::KeyspaceLoader::new(&engine.keyspace);
+    let mut offset = 0u64;
+    let result = async {
+        while offset < size {
+            let chunk = file
+                .read_at(offset, LOAD_CHUNK_BYTES.min((size - offset) as usize))
+                .await
+                .map_err(fail)?;
+            if chunk.is_empty() {
+                break;
+            }
+            offset += chunk.len() as u64;
+            loader
+                .feed(&engine.keyspace, &chunk, io.unix_time_ms())
+                .map_err(|e| LoadError(format!("{} is corrupt: {e}", path.display())))?;
+            let now = io.monotonic();
+            if now >= last_report + Duration::from_secs(5) {
+                last_report = now;
+                info!(
+                    percent = offset * 100 / size.max(1),
+                    path = %path.display(),
+                    "loading the snapshot"
+                );
+            }
         }
-        data.extend_from_slice(&chunk);
+        loader
+            .finish(&engine.keyspace, io.unix_time_ms())
+            .map_err(|e| LoadError(format!("{} is corrupt: {e}", path.display())))
     }
-    Ok(data)
+    .await;
+    persist.loading.store(false, Ordering::Release);
+    let summary = result?;
+    persist
+        .loaded_keys
+        .store(summary.keys_loaded, Ordering::Relaxed);
+    persist
+        .loaded_expired
+        .store(summary.keys_expired, Ordering::Relaxed);
+    let secs = (io.monotonic() - started).as_secs_f64();
+    info!(
+        keys = summary.keys_loaded,
+        expired = summary.keys_expired,
+        seconds = secs,
+        keys_per_second = (summary.keys_loaded as f64 / secs.max(1e-6)) as u64,
+        path = %path.display(),
+        "DB loaded from disk"
+    );
+    Ok(size)
+}
+
+/// Without the append-only log: loads `dir/dbfilename` if there is one.
+pub async fn load_at_startup<I: Io>(io: &I, engine: &Engine) -> Result<(), LoadError> {
+    let (path, _) = rdb_path(engine);
+    match io.open(&path, OpenOptions::READ).await {
+        Ok(_) => load_rdb(io, engine, &path).await.map(|_| ()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(LoadError(format!("can't open {}: {e}", path.display()))),
+    }
+}
+
+/// BGREWRITEAOF with the log off: writes a base snapshot and a manifest naming only it, as
+/// Redis 7 does, so that turning the log on later starts from it.
+pub async fn rewrite_without_log<I: Io>(io: &I, engine: &Engine) -> Option<io::Result<()>> {
+    let persist = &engine.persist;
+    let started = now(io);
+    let job = engine.keyspace.begin_snapshot(started.unix_ms(), || 0)?;
+    persist.set_running(Running::Rewrite, started.mono_us);
+    let config = engine.config();
+    let paths = crate::aof::AofPaths::new(&config);
+    let result = async {
+        io.create_dir_all(&paths.dir).await?;
+        let old = read_manifest(io, &paths).await;
+        let seq = old.as_ref().map_or(1, |m| m.next_base_seq());
+        let (base, size) = crate::aof::rewrite::write_base(io, engine, &paths, &job, seq).await?;
+        let new = crate::aof::manifest::Manifest {
+            base: Some(base),
+            incrs: Vec::new(),
+        };
+        crate::aof::rewrite::write_manifest(io, &paths, &new).await?;
+        if let Some(old) = old {
+            crate::aof::rewrite::remove_obsolete(io, &paths, &old, &new).await;
+        }
+        persist.aof_base_size.store(size, Ordering::Relaxed);
+        Ok(())
+    }
+    .await;
+    persist
+        .last_rewrite_cow_bytes
+        .store(job.peak_bytes(), Ordering::Relaxed);
+    engine.keyspace.end_snapshot();
+    let finished = now(io);
+    crate::aof::rewrite_finished(engine, result.is_ok(), finished.mono_us);
+    persist.set_running(Running::None, finished.mono_us);
+    if let Err(e) = &result {
+        warn!(error = %e, "background append-only file rewrite failed");
+    }
+    Some(result)
+}
+
+async fn read_manifest<I: Io>(
+    io: &I,
+    paths: &crate::aof::AofPaths,
+) -> Option<crate::aof::manifest::Manifest> {
+    let file = io.open(&paths.manifest, OpenOptions::READ).await.ok()?;
+    let size = file.size().await.ok()?;
+    let text = file.read_at(0, size as usize).await.ok()?;
+    crate::aof::manifest::Manifest::parse(&String::from_utf8_lossy(&text)).ok()
 }

@@ -35,8 +35,8 @@ pub struct Node<I: Io> {
     io: I,
     engine: Arc<Engine>,
     listeners: Vec<I::Listener>,
-    /// The append-only file, loaded, when `appendonly yes`.
-    aof_file: Option<I::File>,
+    /// The append-only log, loaded, when `appendonly yes`.
+    aof_log: Option<aof::Log<I::File>>,
 }
 
 /// How the node learns the process's memory use and id; the binary supplies real ones.
@@ -72,19 +72,22 @@ impl<I: Io> Node<I> {
             tcp_port,
             config,
         }));
-        let aof_file = if aof_config.appendonly {
-            let file = aof::load(&io, &engine, &aof_config)
+        let aof_log = if aof_config.appendonly {
+            let log = aof::load(&io, &engine, &aof_config)
                 .await
                 .map_err(|e| io::Error::other(e.0))?;
-            Some(file)
+            Some(log)
         } else {
+            checkpoint::load_at_startup(&io, &engine)
+                .await
+                .map_err(|e| io::Error::other(e.0))?;
             None
         };
         Ok(Node {
             io,
             engine,
             listeners,
-            aof_file,
+            aof_log,
         })
     }
 
@@ -105,7 +108,7 @@ impl<I: Io> Node<I> {
             io,
             engine,
             listeners,
-            aof_file,
+            aof_log,
         } = self;
         for addr in listeners.iter().filter_map(|l| l.local_addr().ok()) {
             info!(%addr, "ready to accept connections");
@@ -117,10 +120,11 @@ impl<I: Io> Node<I> {
         io.spawn("cron", cron::run(io.clone(), engine.clone()));
         io.spawn("checkpoint", checkpoint::run(io.clone(), engine.clone()));
         let writer_done = Arc::new(ferrite_engine::signal::Signal::default());
-        if let Some(file) = aof_file {
+        if let Some(log) = aof_log {
             let (io2, engine2, done) = (io.clone(), engine.clone(), writer_done.clone());
+            let config = engine.config();
             io.spawn("aof-writer", async move {
-                aof::run_writer(io2, engine2, file).await;
+                aof::run_writer(io2, engine2, config, log).await;
                 done.fire();
             });
         } else {
