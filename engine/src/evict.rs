@@ -210,7 +210,7 @@ impl Engine {
         }
         for _ in 0..EVICTIONS_PER_CALL_MAX {
             let evicted = match policy {
-                Policy::AllkeysRandom | Policy::VolatileRandom => self.evict_random(policy),
+                Policy::AllkeysRandom | Policy::VolatileRandom => self.evict_random(policy, now_ms),
                 _ => self.evict_best(policy, now_ms),
             };
             if !evicted {
@@ -236,7 +236,7 @@ impl Engine {
                 let Some(candidate) = best else {
                     break;
                 };
-                if self.evict_key(candidate.db, &candidate.key, policy.all_keys()) {
+                if self.evict_key(candidate.db, &candidate.key, policy.all_keys(), now_ms) {
                     return true;
                 }
             }
@@ -246,7 +246,7 @@ impl Engine {
     /// Deletes `key` from database `db` if it is still there (and still has a TTL, for
     /// volatile policies). A key that expired but was not reclaimed yet counts too: it holds
     /// memory, and Redis would evict it as well.
-    fn evict_key(&self, db: usize, key: &[u8], all_keys: bool) -> bool {
+    fn evict_key(&self, db: usize, key: &[u8], all_keys: bool, now_ms: u64) -> bool {
         let keyspace = &self.keyspace;
         let mut locked = keyspace.lock(smallvec![keyspace.shard_of(key)]);
         let Some((_, shard)) = locked.shards().next() else {
@@ -261,6 +261,17 @@ impl Engine {
             return false;
         }
         part.remove(key);
+        // Logged as a DEL (under the shard lock, so in order with the key's other writes):
+        // replaying the log must not bring an evicted key back.
+        if self.aof.enabled() {
+            let mut record = Vec::new();
+            crate::aof::record::encode(
+                &mut record,
+                now_ms,
+                &[(db as u32, &[&b"DEL"[..], key][..])],
+            );
+            self.aof.append(&record);
+        }
         keyspace.watches.touch(db, key);
         keyspace.stats.evicted_keys.fetch_add(1, Relaxed);
         true
@@ -344,7 +355,7 @@ impl Engine {
 
     /// Evicts one random key (random policies), trying the databases round robin. False when
     /// no database has an eligible key.
-    fn evict_random(&self, policy: Policy) -> bool {
+    fn evict_random(&self, policy: Policy, now_ms: u64) -> bool {
         let keyspace = &self.keyspace;
         let databases = keyspace.databases();
         let shards = keyspace.shard_count();
@@ -362,7 +373,7 @@ impl Engine {
                         .map(Box::<[u8]>::from)
                 };
                 if let Some(key) = key
-                    && self.evict_key(db, &key, policy.all_keys())
+                    && self.evict_key(db, &key, policy.all_keys(), now_ms)
                 {
                     return true;
                 }

@@ -432,3 +432,34 @@ fn pool_keeps_the_best_candidates_in_order() {
     assert_eq!(pool.len(), POOL_SIZE);
     assert_eq!(pool.last().unwrap().idle, 19);
 }
+
+#[test]
+fn evictions_are_logged_as_deletions() {
+    let config = Config {
+        maxmemory_policy: Policy::AllkeysRandom,
+        appendonly: true,
+        appendfsync: crate::aof::Fsync::Always,
+        ..Config::default()
+    };
+    FIXED.with(|f| f.set(0));
+    let mut t = client_with_memory(config, fixed);
+    t.run(&["set", "a", "1"]);
+    t.run(&["set", "b", "2"]);
+    FIXED.with(|f| f.set(1_000));
+    t.run(&["config", "set", "maxmemory", "500"]);
+    // Over the limit: the next command evicts until nothing is left (the figure is fixed).
+    t.run(&["get", "a"]);
+    assert_eq!(evicted(&t), 2);
+    let (tail, _) = t.engine.aof.take_tail();
+    let mut dels = Vec::new();
+    crate::aof::record::read_all(&tail, 0, |r| {
+        for (_, args) in r.commands {
+            if args[0] == b"DEL" {
+                dels.push(String::from_utf8(args[1].clone()).unwrap());
+            }
+        }
+    })
+    .expect("well-formed records");
+    dels.sort();
+    assert_eq!(dels, ["a", "b"]);
+}
