@@ -4,6 +4,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 pub mod aof;
+pub mod check_aof;
 pub mod checkpoint;
 mod connection;
 mod cron;
