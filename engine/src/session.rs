@@ -64,6 +64,9 @@ pub struct Client {
     pub subscriptions: Subscriptions,
 }
 
+/// Redis's reply while the data set loads at startup.
+pub const LOADING: &str = "LOADING Redis is loading the dataset in memory";
+
 /// Redis's refusal while `stop-writes-on-bgsave-error` applies.
 pub const MISCONF_RDB: &str = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
@@ -323,6 +326,10 @@ impl Session {
                     self.reject(engine, args, crate::evict::OOM.as_bytes());
                 } else if self.refused_for_disk_error(engine, command) {
                     self.reject(engine, args, MISCONF_RDB.as_bytes());
+                } else if engine.persist.loading.load(Ordering::Acquire)
+                    && !command.has(flag::LOADING)
+                {
+                    self.reject(engine, args, LOADING.as_bytes());
                 } else if self.client.subscriptions.total() > 0
                     && !self.out.resp3()
                     && !runs_when_subscribed(command)

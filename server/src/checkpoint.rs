@@ -245,13 +245,12 @@ pub async fn save_on_shutdown<I: Io>(io: &I, engine: &Engine, forced: bool) -> i
 pub struct LoadError(pub String);
 
 /// Loads the RDB file at `path` into the engine (keys already expired are skipped). Returns
-/// the file's size. Logs progress for long loads; INFO shows `loading:1` meanwhile.
+/// the file's size. Logs progress for long loads (the caller sets INFO's `loading:1`).
 pub async fn load_rdb<I: Io>(io: &I, engine: &Engine, path: &Path) -> Result<u64, LoadError> {
     let fail = |e: io::Error| LoadError(format!("can't read {}: {e}", path.display()));
     let file = io.open(path, OpenOptions::READ).await.map_err(fail)?;
     let size = file.size().await.map_err(fail)?;
     let persist = &engine.persist;
-    persist.loading.store(true, Ordering::Release);
     let started = io.monotonic();
     let mut last_report = started;
     let mut loader = rdb::load::KeyspaceLoader::new(&engine.keyspace);
@@ -284,7 +283,6 @@ pub async fn load_rdb<I: Io>(io: &I, engine: &Engine, path: &Path) -> Result<u64
             .map_err(|e| LoadError(format!("{} is corrupt: {e}", path.display())))
     }
     .await;
-    persist.loading.store(false, Ordering::Release);
     let summary = result?;
     persist
         .loaded_keys

@@ -15,6 +15,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use ferrite_engine::config::Config;
 use ferrite_engine::engine::{SHARDS_DEFAULT, ShutdownMode};
@@ -35,7 +36,9 @@ pub fn now<I: Io>(io: &I) -> Now {
 pub struct Node<I: Io> {
     io: I,
     engine: Arc<Engine>,
-    listeners: Vec<I::Listener>,
+    /// The addresses listened on; their accept loops run from `bind` on, so that clients
+    /// connecting while the data loads get `-LOADING` instead of silence.
+    addrs: Vec<SocketAddr>,
     /// The append-only log, loaded, when `appendonly yes`.
     aof_log: Option<aof::Log<I::File>>,
 }
@@ -73,21 +76,39 @@ impl<I: Io> Node<I> {
             tcp_port,
             config,
         }));
-        let aof_log = if aof_config.appendonly {
-            let log = aof::load(&io, &engine, &aof_config)
-                .await
-                .map_err(|e| io::Error::other(e.0))?;
-            Some(log)
+        let addrs = listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect();
+        engine.persist.loading.store(true, Ordering::Release);
+        for listener in listeners {
+            let (io2, engine2) = (io.clone(), engine.clone());
+            io.spawn("accept", accept_loop(io2, engine2, listener));
+        }
+        let loaded = if aof_config.appendonly {
+            aof::load(&io, &engine, &aof_config).await.map(Some)
         } else {
             checkpoint::load_at_startup(&io, &engine)
                 .await
-                .map_err(|e| io::Error::other(e.0))?;
-            None
+                .map(|()| None)
+                .map_err(|e| aof::LoadError(e.0))
+        };
+        engine.persist.loading.store(false, Ordering::Release);
+        let aof_log = match loaded {
+            Ok(log) => log,
+            Err(e) => {
+                // Stop the accept loops and whoever connected meanwhile.
+                engine.request_shutdown(ShutdownMode::NoSave);
+                for client in engine.clients() {
+                    client.kill();
+                }
+                return Err(io::Error::other(e.0));
+            }
         };
         Ok(Node {
             io,
             engine,
-            listeners,
+            addrs,
             aof_log,
         })
     }
@@ -97,10 +118,7 @@ impl<I: Io> Node<I> {
     }
 
     pub fn local_addrs(&self) -> Vec<SocketAddr> {
-        self.listeners
-            .iter()
-            .filter_map(|l| l.local_addr().ok())
-            .collect()
+        self.addrs.clone()
     }
 
     /// Serves until SHUTDOWN (or [`Engine::request_shutdown`]); returns how it was asked to stop.
@@ -108,15 +126,11 @@ impl<I: Io> Node<I> {
         let Node {
             io,
             engine,
-            listeners,
+            addrs,
             aof_log,
         } = self;
-        for addr in listeners.iter().filter_map(|l| l.local_addr().ok()) {
+        for addr in addrs {
             info!(%addr, "ready to accept connections");
-        }
-        for listener in listeners {
-            let (io2, engine2) = (io.clone(), engine.clone());
-            io.spawn("accept", accept_loop(io2, engine2, listener));
         }
         io.spawn("cron", cron::run(io.clone(), engine.clone()));
         io.spawn("checkpoint", checkpoint::run(io.clone(), engine.clone()));

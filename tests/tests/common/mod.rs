@@ -101,8 +101,8 @@ impl Server {
                 if conn.write_all(b"PING\r\n").is_ok() {
                     let mut buf = [0u8; 64];
                     if let Ok(n) = conn.read(&mut buf) {
-                        // NOAUTH also proves the server is up.
-                        if n > 0 {
+                        // NOAUTH also proves the server is up; LOADING says to wait.
+                        if n > 0 && !buf[..n].starts_with(b"-LOADING") {
                             return server;
                         }
                     }
