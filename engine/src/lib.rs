@@ -21,6 +21,7 @@ pub mod ldouble;
 #[cfg(feature = "planted-bugs")]
 pub mod planted;
 pub mod pubsub;
+pub mod rdb;
 pub mod resp;
 pub mod session;
 pub mod signal;
