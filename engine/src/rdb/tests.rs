@@ -234,8 +234,11 @@ fn payload_footer_checks() {
     assert_eq!(decode_payload(&empty, &hasher()), Ok(None));
 }
 
+/// (database, key, value, expiry) of a key written to a sample file.
+type SampleKey = (usize, Vec<u8>, Value, u64);
+
 /// A file with every vector's value in two databases, some with expiry.
-fn sample_file() -> (Vec<u8>, Vec<(usize, Vec<u8>, Value, u64)>) {
+fn sample_file() -> (Vec<u8>, Vec<SampleKey>) {
     let mut out = Vec::new();
     write_header(&mut out, &[("redis-ver", b"7.0.15"), ("redis-bits", b"64")]);
     let mut keys = Vec::new();
