@@ -25,7 +25,7 @@ pub mod lzf;
 mod reader;
 mod stream;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod vectors;
 
@@ -170,7 +170,9 @@ pub fn decode_payload(payload: &[u8], hasher: &RandomState) -> Result<Option<Val
     if crc64::update(0, &payload[..payload.len() - 8]) != stored {
         return Err(PayloadError::VersionOrChecksum);
     }
-    let mut r = Reader::new(body, 0);
+    // Redis reads the body from the whole payload: a value may run into the footer.
+    let _ = body;
+    let mut r = Reader::new(payload, 0);
     let rdb_type = r.u8().map_err(PayloadError::BadData)?;
     read_value(&mut r, rdb_type, hasher).map_err(PayloadError::BadData)
 }
