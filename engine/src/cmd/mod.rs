@@ -5,6 +5,7 @@
 //! Every handler writes exactly one reply to `ctx.out`.
 
 pub mod conn;
+pub mod dump;
 pub mod expire;
 pub mod keys;
 pub mod multi;

@@ -167,11 +167,9 @@ enum IterInner<'a> {
     Table(&'a Table, usize),
 }
 
-impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a [u8], &'a [u8]);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let record = match &mut self.inner {
+impl<'a> Iter<'a> {
+    fn next_record(&mut self) -> Option<Record<'a>> {
+        Some(match &mut self.inner {
             IterInner::Packed(packed, at) => {
                 if *at >= packed.buf.len() {
                     return None;
@@ -187,8 +185,25 @@ impl<'a> Iterator for Iter<'a> {
                 *position += 1;
                 table.record(*position - 1)
             }
-        };
-        Some((record.field, record.value))
+        })
+    }
+
+    /// The rest of the fields with their deadlines (absolute Unix ms), for DUMP and
+    /// snapshots.
+    pub fn with_deadlines(mut self) -> impl Iterator<Item = (&'a [u8], &'a [u8], Option<u64>)> {
+        std::iter::from_fn(move || {
+            self.next_record()
+                .map(|record| (record.field, record.value, record.deadline))
+        })
+    }
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_record()
+            .map(|record| (record.field, record.value))
     }
 }
 

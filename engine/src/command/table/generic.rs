@@ -1,6 +1,6 @@
 //! Command table rows of the `generic` group (see `super` for what the fields mean).
 
-use crate::cmd::{expire, keys, sort};
+use crate::cmd::{dump, expire, keys, sort};
 use crate::command::Spec;
 
 pub static COMMANDS: &[Spec] = &[
@@ -142,6 +142,34 @@ pub static COMMANDS: &[Spec] = &[
         group: "generic",
         since: "1.0.0",
         handler: Some(keys::renamenx),
+        subcommands: &[],
+    },
+    Spec {
+        name: "dump",
+        arity: 2,
+        flags: &["readonly"],
+        acl: &["keyspace", "read", "slow"],
+        keys: (1, 1, 1),
+        key_flags: &["RO access"],
+        key_notes: &[],
+        tips: &["nondeterministic_output"],
+        group: "generic",
+        since: "2.6.0",
+        handler: Some(dump::dump),
+        subcommands: &[],
+    },
+    Spec {
+        name: "restore",
+        arity: -4,
+        flags: &["write", "denyoom"],
+        acl: &["keyspace", "write", "slow", "dangerous"],
+        keys: (1, 1, 1),
+        key_flags: &["OW update"],
+        key_notes: &[],
+        tips: &[],
+        group: "generic",
+        since: "2.6.0",
+        handler: Some(dump::restore),
         subcommands: &[],
     },
     Spec {
