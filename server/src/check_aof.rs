@@ -82,7 +82,7 @@ async fn check_rdb<I: Io>(io: &I, path: &Path, report: &mut Report) -> io::Resul
     let size = file.size().await?;
     // As many databases as any config allows, so a snapshot from any server checks.
     let keyspace = Keyspace::new(1024, 1, 0);
-    let mut loader = rdb::load::KeyspaceLoader::new(&keyspace);
+    let mut loader = rdb::KeyspaceLoader::new(&keyspace);
     let mut offset = 0u64;
     let mut result = Ok(());
     while offset < size && result.is_ok() {

@@ -253,7 +253,7 @@ pub async fn load_rdb<I: Io>(io: &I, engine: &Engine, path: &Path) -> Result<u64
     let persist = &engine.persist;
     let started = io.monotonic();
     let mut last_report = started;
-    let mut loader = rdb::load::KeyspaceLoader::new(&engine.keyspace);
+    let mut loader = rdb::KeyspaceLoader::new(&engine.keyspace);
     let mut offset = 0u64;
     let result = async {
         while offset < size {

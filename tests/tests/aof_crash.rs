@@ -1,7 +1,7 @@
 //! Crash tests of the append-only log on the real binary: many clients write under
 //! `appendfsync always`, the server is killed with SIGKILL at a random moment, restarted on
 //! the same directory, and every acknowledged write must be there — and nothing that was never
-//! sent.
+//! sent. Odd rounds rewrite the log (BGREWRITEAOF) continuously while the clients write.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod common;
@@ -87,11 +87,27 @@ fn crash_round(dir: &std::path::Path, round: u64) {
             std::thread::spawn(move || workload(port, c, stop, progress))
         })
         .collect();
+    // Odd rounds also rewrite the log over and over, so the kill lands in the middle of
+    // rewrites (base being written, manifest swaps) too.
+    let rewriter = (round % 2 == 1).then(|| {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut conn = Conn::new(port);
+            let mut scratch = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                conn.send(&[b"BGREWRITEAOF"]);
+                if read_line(&mut conn, &mut scratch).is_none() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(15));
+            }
+        })
+    });
     // A pseudo-random moment, different per round.
     std::thread::sleep(Duration::from_millis(150 + (round * 97) % 300));
     server.kill_now();
     stop.store(true, Ordering::Relaxed);
-    for worker in workers {
+    for worker in workers.into_iter().chain(rewriter) {
         let _ = worker.join();
     }
     let progress = progress.lock().unwrap().clone();
@@ -143,7 +159,7 @@ fn acknowledged_writes_survive_sigkill_under_appendfsync_always() {
     let dir = std::env::temp_dir().join(format!("ferrite-aof-crash-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    for round in 0..4 {
+    for round in 0..6 {
         crash_round(&dir, round);
     }
     let _ = std::fs::remove_dir_all(&dir);

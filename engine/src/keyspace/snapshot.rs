@@ -224,3 +224,114 @@ impl super::Keyspace {
         self.snapshots.current()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::rdb;
+    use crate::testing::{TestClient, client};
+
+    /// Writes the running snapshot out (as the server's writer does) and decodes it back:
+    /// (db, key) -> string value.
+    fn drain(t: &TestClient) -> BTreeMap<(usize, String), String> {
+        let keyspace = &t.engine.keyspace;
+        let job = keyspace.snapshot().expect("a snapshot runs");
+        let mut file = Vec::new();
+        rdb::write_header(&mut file, &[]);
+        for shard in 0..keyspace.shard_count() {
+            if job.is_pending(shard) {
+                keyspace.capture_shard(shard);
+            }
+        }
+        assert!(job.captured());
+        while let Some(chunk) = job.take_chunk() {
+            file.extend_from_slice(&chunk);
+        }
+        assert_eq!(job.buffered_bytes(), 0);
+        let crc = rdb::crc64::update(0, &file);
+        rdb::write_footer(&mut file, crc);
+        keyspace.end_snapshot();
+        let mut loader = rdb::Loader::new(keyspace.value_hasher());
+        loader.feed(&file);
+        loader.end_input();
+        let mut found = BTreeMap::new();
+        while let Some(item) = loader.next_item().expect("a valid snapshot") {
+            if let rdb::Item::Key(key) = item {
+                let value = key
+                    .entry
+                    .value
+                    .with_bytes(|b| String::from_utf8_lossy(b).into_owned());
+                found.insert(
+                    (key.db, String::from_utf8_lossy(&key.key).into_owned()),
+                    value,
+                );
+            }
+        }
+        loader.finish().expect("checksum and end marker");
+        found
+    }
+
+    #[test]
+    fn a_snapshot_shows_the_keyspace_as_it_was_when_it_started() {
+        let mut t = client();
+        for i in 0..50 {
+            t.run(&["set", &format!("k{i}"), &format!("old{i}")]);
+        }
+        t.run(&["select", "3"]);
+        t.run(&["set", "other", "db3"]);
+        t.run(&["select", "0"]);
+        let job = t
+            .engine
+            .keyspace
+            .begin_snapshot(0, || 0)
+            .expect("none running");
+        assert!(
+            t.engine.keyspace.begin_snapshot(0, || 0).is_none(),
+            "one at a time"
+        );
+        assert_eq!(job.keys_total(), 51);
+        // Writes after the start, including a transaction over several shards, a deletion,
+        // a new key, and a whole-keyspace command: none may show in the snapshot.
+        t.run(&["set", "k1", "new"]);
+        t.run(&["multi"]);
+        t.run(&["set", "k2", "new"]);
+        t.run(&["del", "k3"]);
+        t.run(&["set", "fresh", "x"]);
+        t.run(&["exec"]);
+        t.run(&["swapdb", "0", "3"]);
+        t.run(&["flushdb"]);
+        let found = drain(&t);
+        assert_eq!(found.len(), 51);
+        for i in 0..50 {
+            assert_eq!(found[&(0, format!("k{i}"))], format!("old{i}"));
+        }
+        assert_eq!(found[&(3, "other".to_string())], "db3");
+        // After the snapshot, the live keyspace has the changes.
+        assert_eq!(t.run(&["dbsize"]), ":0\r\n");
+        t.run(&["select", "3"]);
+        assert_eq!(t.run(&["get", "k1"]), "$3\r\nnew\r\n");
+    }
+
+    #[test]
+    fn shards_captured_by_commands_wait_for_the_writer() {
+        let mut t = client();
+        for i in 0..20 {
+            t.run(&["set", &format!("k{i}"), "v"]);
+        }
+        let job = t
+            .engine
+            .keyspace
+            .begin_snapshot(0, || 0)
+            .expect("none running");
+        t.run(&["set", "k0", "changed"]);
+        assert!(
+            job.buffered_bytes() > 0,
+            "the write captured its shard first"
+        );
+        assert!(job.peak_bytes() >= job.buffered_bytes());
+        let found = drain(&t);
+        assert_eq!(found[&(0, "k0".to_string())], "v");
+        assert_eq!(found.len(), 20);
+    }
+}
