@@ -215,6 +215,12 @@ async fn client(
         let invoked = io.monotonic();
         let client = conn.as_mut().expect("connected above");
         let output = match with_timeout(&io, CALL_TIMEOUT, client.call(&args)).await {
+            // The node is still loading its data: the command did not run. Retry later, as
+            // clients do.
+            Some(Ok(Reply::Error(e))) if e.starts_with("LOADING ") => {
+                io.sleep(Duration::from_millis(20)).await;
+                continue;
+            }
             Some(Ok(reply)) => to_output(&input, &reply),
             _ => {
                 conn = None;
