@@ -4,6 +4,8 @@
 #
 # usage: benches/redis_benchmark.sh [requests] [tests] [pipelines] [extra redis-benchmark args]
 #   defaults: 200000 requests, "set,get", pipelines "1 16", 50 clients
+# SERVER_ARGS is given to both servers, e.g. SERVER_ARGS="--appendonly yes --appendfsync always"
+# (each server then works in a temporary directory of its own).
 # Each (test, pipeline) pair runs against both servers alternately, ROUNDS times, and the
 # median is reported, so background noise hits both sides alike.
 set -euo pipefail
@@ -15,6 +17,9 @@ PIPELINES=${3:-1 16}
 EXTRA=${4:-}
 CLIENTS=${CLIENTS:-50}
 ROUNDS=${ROUNDS:-3}
+SERVER_ARGS=${SERVER_ARGS:-}
+WORK=$(mktemp -d)
+mkdir -p "$WORK/ferrite" "$WORK/redis"
 
 cargo build -q --release -p ferrite-server --bin ferrite
 
@@ -22,11 +27,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 FERRITE_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 
-./target/release/ferrite --port "$FERRITE_PORT" --loglevel warning &
+# shellcheck disable=SC2086
+./target/release/ferrite --port "$FERRITE_PORT" --save "" --dir "$WORK/ferrite" --loglevel warning $SERVER_ARGS &
 FERRITE_PID=$!
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --loglevel warning &
+# shellcheck disable=SC2086
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK/redis" --loglevel warning $SERVER_ARGS &
 REDIS_PID=$!
-trap 'kill $FERRITE_PID $REDIS_PID 2>/dev/null || true' EXIT
+trap 'kill $FERRITE_PID $REDIS_PID 2>/dev/null || true; sleep 0.5; rm -rf "$WORK"' EXIT
 
 for port in "$FERRITE_PORT" "$REDIS_PORT"; do
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -42,7 +49,7 @@ run() {
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -srm)"
-echo "redis-benchmark -n $REQUESTS -c $CLIENTS -r 100000, median of $ROUNDS rounds"
+echo "redis-benchmark -n $REQUESTS -c $CLIENTS -r 100000, median of $ROUNDS rounds${SERVER_ARGS:+, servers: $SERVER_ARGS}"
 printf "%-10s %-9s %14s %14s %8s\n" test pipeline ferrite redis ratio
 IFS=',' read -ra TEST_LIST <<< "$TESTS"
 for test in "${TEST_LIST[@]}"; do

@@ -76,10 +76,18 @@ pub async fn write_snapshot<I: Io>(
             flush(&mut buf, &mut crc, false).await?;
         }
     }
-    debug_assert!(job.captured(), "every shard was captured");
-    while let Some(chunk) = job.take_chunk() {
-        buf.extend_from_slice(&chunk);
-        flush(&mut buf, &mut crc, false).await?;
+    // A shard another thread began capturing before we reached it may still be encoding:
+    // its chunk is pushed before the shard counts as captured, so wait for that, then drain.
+    loop {
+        let all_captured = job.captured();
+        while let Some(chunk) = job.take_chunk() {
+            buf.extend_from_slice(&chunk);
+            flush(&mut buf, &mut crc, false).await?;
+        }
+        if all_captured {
+            break;
+        }
+        job.wait_for_chunk().await;
     }
     flush(&mut buf, &mut crc, true).await?;
     let mut footer = Vec::new();
