@@ -143,7 +143,6 @@ pub fn restore(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         // Already expired: nothing is created, and a replaced key is simply deleted.
         if deleted {
             db.notify(class::GENERIC, "del", key);
-            drop(db);
             add_dirty(ctx, 1);
         }
         ctx.out.ok();
@@ -163,7 +162,6 @@ pub fn restore(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         entry.access_s = lru_seconds(now_ms).wrapping_sub(idle_s as u32);
     }
     db.notify(class::GENERIC, "restore", key);
-    drop(db);
     add_dirty(ctx, 1);
     ctx.out.ok();
 }
