@@ -38,6 +38,12 @@ impl KeyspaceLoader {
         }
     }
 
+    /// The file's size, if known: a corrupt length is then reported at once (see
+    /// [`Loader::set_input_len`]).
+    pub fn set_input_len(&mut self, len: u64) {
+        self.loader.set_input_len(len);
+    }
+
     /// Bytes consumed so far (for progress reports).
     pub fn offset(&self) -> u64 {
         self.loader.offset()

@@ -79,6 +79,8 @@ pub struct Loader {
     /// Do not retry a truncated item before `buf` holds this many bytes.
     retry_at: usize,
     ended: bool,
+    /// The input's total size, when the caller knows it (see [`Loader::set_input_len`]).
+    input_len: Option<u64>,
     empty_keys_skipped: u64,
 }
 
@@ -96,8 +98,16 @@ impl Loader {
             state: State::Header,
             retry_at: 0,
             ended: false,
+            input_len: None,
             empty_keys_skipped: 0,
         }
+    }
+
+    /// Tells the loader the input's total size (a file's length). A length field reaching
+    /// past it is then corruption at once, instead of a wait for bytes that will never come
+    /// (which would buffer the rest of the file).
+    pub fn set_input_len(&mut self, len: u64) {
+        self.input_len = Some(len);
     }
 
     /// The RDB version from the header (0 before it is read).
@@ -158,7 +168,7 @@ impl Loader {
                 State::Checksum => self.checksum(&mut r).map(|()| Step::Skip),
                 State::Done => unreachable!("returned above"),
             };
-            let used = r.pos();
+            let (used, needed) = (r.pos(), r.needed());
             self.buf = buf;
             match step {
                 Ok(step) => {
@@ -189,8 +199,17 @@ impl Loader {
                     }
                 }
                 Err(e) if e.kind == ErrorKind::Truncated && !self.ended => {
+                    if self.input_len.is_some_and(|len| needed > len) {
+                        return Err(RdbError {
+                            offset: e.offset,
+                            kind: ErrorKind::Corrupt("length runs past the end of the input"),
+                        });
+                    }
+                    // Wait for what the failed read needs, and for the tail to double.
                     let unparsed = self.buf.len() - self.start;
-                    self.retry_at = self.buf.len() + unparsed.max(1);
+                    let needed_local =
+                        usize::try_from(needed.saturating_sub(self.base)).unwrap_or(usize::MAX);
+                    self.retry_at = needed_local.max(self.buf.len() + unparsed.max(1));
                     return Ok(None);
                 }
                 Err(e) => return Err(e),

@@ -12,7 +12,10 @@
 /// Output bytes one input byte can produce at most (264 from a 3-byte back-reference).
 pub const EXPANSION_MAX: usize = 88;
 
-const HASH_BITS: u32 = 14;
+/// The hash table of 3-byte prefixes has up to 2^14 slots, fewer for short inputs (it is
+/// allocated per call: a snapshot compresses many short strings).
+const HASH_BITS_MAX: u32 = 14;
+const HASH_BITS_MIN: u32 = 10;
 const DISTANCE_MAX: usize = 1 << 13;
 const MATCH_MAX: usize = 264;
 const LITERAL_MAX: usize = 32;
@@ -70,9 +73,9 @@ pub fn decompress(input: &[u8], expected_len: usize) -> Result<Vec<u8>, Corrupt>
     Ok(out)
 }
 
-fn hash(bytes: &[u8]) -> usize {
+fn hash(bytes: &[u8], bits: u32) -> usize {
     let v = u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2]);
-    (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
+    (v.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
 }
 
 /// Compresses `input`; `None` unless the result is at least 4 bytes shorter (Redis stores
@@ -82,7 +85,8 @@ pub fn compress(input: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let limit = input.len() - 4;
-    let mut table = vec![usize::MAX; 1 << HASH_BITS];
+    let bits = (usize::BITS - input.len().leading_zeros()).clamp(HASH_BITS_MIN, HASH_BITS_MAX);
+    let mut table = vec![usize::MAX; 1 << bits];
     let mut out = Vec::with_capacity(limit);
     let mut lit_start = 0;
     let mut lit = 0;
@@ -90,7 +94,7 @@ pub fn compress(input: &[u8]) -> Option<Vec<u8>> {
     let mut ip = 0;
     while ip < input.len() {
         if ip + 2 < input.len() {
-            let h = hash(&input[ip..]);
+            let h = hash(&input[ip..], bits);
             let candidate = table[h];
             table[h] = ip;
             if candidate != usize::MAX

@@ -161,7 +161,7 @@ pub fn decode_payload(payload: &[u8], hasher: &RandomState) -> Result<Option<Val
     if payload.len() < 10 {
         return Err(PayloadError::VersionOrChecksum);
     }
-    let (body, footer) = payload.split_at(payload.len() - 10);
+    let footer = &payload[payload.len() - 10..];
     let version = u16::from_le_bytes([footer[0], footer[1]]);
     if version > RDB_VERSION_MAX {
         return Err(PayloadError::VersionOrChecksum);
@@ -170,8 +170,8 @@ pub fn decode_payload(payload: &[u8], hasher: &RandomState) -> Result<Option<Val
     if crc64::update(0, &payload[..payload.len() - 8]) != stored {
         return Err(PayloadError::VersionOrChecksum);
     }
-    // Redis reads the body from the whole payload: a value may run into the footer.
-    let _ = body;
+    // Redis reads the body from the whole payload: a value may run into the footer, and
+    // bytes after it are ignored.
     let mut r = Reader::new(payload, 0);
     let rdb_type = r.u8().map_err(PayloadError::BadData)?;
     read_value(&mut r, rdb_type, hasher).map_err(PayloadError::BadData)

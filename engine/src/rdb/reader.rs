@@ -101,11 +101,29 @@ pub struct Reader<'a> {
     pos: usize,
     /// Offset of `buf[0]` in the whole input, for error messages.
     base: u64,
+    /// After a `Truncated` error: the input offset the failed read needed to reach.
+    needed: u64,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(buf: &'a [u8], base: u64) -> Reader<'a> {
-        Reader { buf, pos: 0, base }
+        Reader {
+            buf,
+            pos: 0,
+            base,
+            needed: 0,
+        }
+    }
+
+    /// After a [`ErrorKind::Truncated`] error, how far (as an input offset) the input had to
+    /// reach for the failed read: a lower bound on the item's end.
+    pub fn needed(&self) -> u64 {
+        self.needed
+    }
+
+    fn truncated(&mut self, more: u64) -> RdbError {
+        self.needed = self.offset().saturating_add(more);
+        self.error(ErrorKind::Truncated)
     }
 
     pub fn pos(&self) -> usize {
@@ -136,17 +154,16 @@ impl<'a> Reader<'a> {
     }
 
     pub fn u8(&mut self) -> Result<u8> {
-        let byte = *self
-            .buf
-            .get(self.pos)
-            .ok_or_else(|| self.error(ErrorKind::Truncated))?;
+        let Some(&byte) = self.buf.get(self.pos) else {
+            return Err(self.truncated(1));
+        };
         self.pos += 1;
         Ok(byte)
     }
 
     pub fn take(&mut self, n: u64) -> Result<&'a [u8]> {
         if n > self.remaining() as u64 {
-            return Err(self.error(ErrorKind::Truncated));
+            return Err(self.truncated(n));
         }
         let n = n as usize;
         let bytes = &self.buf[self.pos..self.pos + n];
@@ -193,7 +210,7 @@ impl<'a> Reader<'a> {
     pub fn count(&mut self, min_bytes: usize) -> Result<usize> {
         let n = self.len()?;
         if n > (self.remaining() / min_bytes.max(1)) as u64 {
-            return Err(self.error(ErrorKind::Truncated));
+            return Err(self.truncated(n.saturating_mul(min_bytes as u64)));
         }
         Ok(n as usize)
     }

@@ -329,6 +329,25 @@ fn loader_checks_end_and_checksum() {
     let mut inside = file.clone();
     inside[n / 2] ^= 0x04;
     assert!(load_in_chunks(&inside, 512).is_err());
+    // Knowing the input's size, a length past its end is corruption at once.
+    let mut huge = Vec::new();
+    write_header(&mut huge, &[]);
+    huge.extend_from_slice(&[types::STRING, 1, b'k', 0x80, 0x7f, 0xff, 0xff, 0xff]);
+    huge.extend_from_slice(&[0; 100]);
+    let mut loader = Loader::new(hasher());
+    loader.set_input_len(huge.len() as u64 + 1_000);
+    loader.feed(&huge[..50]);
+    let err = loader.next_item().unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::Corrupt("length runs past the end of the input")
+    );
+    let mut unknown = Loader::new(hasher());
+    unknown.feed(&huge[..50]);
+    assert!(
+        unknown.next_item().unwrap().is_none(),
+        "without the size: wait for more"
+    );
     assert_eq!(
         load_in_chunks(b"REDIS0013\xff", 4).unwrap_err().kind,
         ErrorKind::BadHeader

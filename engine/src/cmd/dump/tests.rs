@@ -300,3 +300,53 @@ fn ferrite_payloads_restore_every_type() {
     let value = crate::rdb::tests::stored(&t, "st2");
     assert_eq!(dump_payload(&value), p);
 }
+
+#[test]
+fn restore_is_logged_and_replays_to_the_same_state() {
+    use crate::aof::{self, record};
+    use crate::config::Config;
+    let config = Config {
+        appendonly: true,
+        appendfsync: aof::Fsync::Always,
+        ..Config::default()
+    };
+    let mut t = crate::testing::client_with(config);
+    t.run(&["rpush", "src", "a", "b"]);
+    let p = dump(&mut t, "src");
+    assert_eq!(restore(&mut t, "rel", "5000", &p, &[]), "+OK\r\n");
+    assert_eq!(
+        restore(&mut t, "src", "0", &p, &["replace", "idletime", "7"]),
+        "+OK\r\n"
+    );
+    // Already expired with REPLACE: the old key goes.
+    t.run(&["set", "old", "v"]);
+    assert_eq!(
+        restore(&mut t, "old", "1", &p, &["replace", "absttl"]),
+        "+OK\r\n"
+    );
+    // A failed RESTORE logs nothing.
+    assert!(restore(&mut t, "rel", "0", &p, &[]).starts_with("-BUSYKEY"));
+    let (tail, _) = t.engine.aof.take_tail();
+    let mut records = Vec::new();
+    record::read_all(&tail, 0, |r| records.push(r)).expect("well-formed records");
+    let restores = records
+        .iter()
+        .flat_map(|r| &r.commands)
+        .filter(|(_, args)| args[0].eq_ignore_ascii_case(b"restore"))
+        .count();
+    assert_eq!(restores, 3);
+    let mut fresh = client();
+    // Replayed later: relative TTLs count from the record's time, not the replay's.
+    fresh.advance_ms(2000);
+    for r in &records {
+        aof::replay(fresh.engine, r).expect("replays");
+    }
+    for query in [
+        &["lrange", "rel", "0", "-1"][..],
+        &["pexpiretime", "rel"],
+        &["lrange", "src", "0", "-1"],
+        &["exists", "old"],
+    ] {
+        assert_eq!(fresh.run(query), t.run(query), "{query:?}");
+    }
+}
