@@ -83,6 +83,7 @@ async fn check_rdb<I: Io>(io: &I, path: &Path, report: &mut Report) -> io::Resul
     // As many databases as any config allows, so a snapshot from any server checks.
     let keyspace = Keyspace::new(1024, 1, 0);
     let mut loader = rdb::KeyspaceLoader::new(&keyspace);
+    loader.set_input_len(size);
     let mut offset = 0u64;
     let mut result = Ok(());
     while offset < size && result.is_ok() {

@@ -262,6 +262,8 @@ pub async fn load_rdb<I: Io>(io: &I, engine: &Engine, path: &Path) -> Result<u64
     let started = io.monotonic();
     let mut last_report = started;
     let mut loader = rdb::KeyspaceLoader::new(&engine.keyspace);
+    // A corrupt length then reads as corruption instead of buffering the rest of the file.
+    loader.set_input_len(size);
     let mut offset = 0u64;
     let result = async {
         while offset < size {
