@@ -24,6 +24,7 @@ pub mod pubsub;
 pub mod resp;
 pub mod session;
 pub mod signal;
+pub mod sync;
 #[cfg(test)]
 pub mod testing;
 pub mod types;
