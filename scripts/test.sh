@@ -36,5 +36,15 @@ for scenario in single-node single-node-aof; do
     --seeds "$first_seed..$((first_seed + ${SIM_SEEDS:-2000} - 1))" --check-determinism
 done
 
+echo "== loom: the keyspace lock path and the AOF group commit under every interleaving (bounded)"
+# Own target dir so the normal build is not invalidated; no LTO or debug info: loom's
+# exploration wants optimised code, not a slow link.
+RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom \
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_DEBUG=0 \
+  cargo test -q -p ferrite-engine --release --test 'loom_*'
+
+echo "== fuzzing: every target's committed corpus, then ${FUZZ_SECONDS:-20}s of new inputs each"
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} scripts/fuzz_ci.sh
+
 echo "== Python tests (redis-py, redis-cli, differential against redis-server)"
 FERRITE_BIN="$PWD/target/debug/ferrite" python3 -m pytest tests/py -q

@@ -26,6 +26,7 @@ pub mod rdb;
 pub mod resp;
 pub mod session;
 pub mod signal;
+pub mod sync;
 #[cfg(test)]
 pub mod testing;
 pub mod types;

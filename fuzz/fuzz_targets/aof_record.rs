@@ -16,8 +16,16 @@ fuzz_target!(|data: &[u8]| {
     assert!(good_end <= data.len());
     let mut encoded = Vec::new();
     for r in &records {
-        let commands: Vec<(u32, &[Vec<u8>])> = r.commands.iter().map(|(db, args)| (*db, &args[..])).collect();
+        let commands: Vec<(u32, &[Vec<u8>])> = r
+            .commands
+            .iter()
+            .map(|(db, args)| (*db, &args[..]))
+            .collect();
         record::encode(&mut encoded, r.now_ms, &commands);
     }
-    assert_eq!(&encoded[..], &data[..good_end], "accepted records do not encode back to their bytes");
+    assert_eq!(
+        &encoded[..],
+        &data[..good_end],
+        "accepted records do not encode back to their bytes"
+    );
 });

@@ -11,12 +11,12 @@
 pub mod record;
 
 use std::future::Future;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::task::{Poll, Waker};
 
 use bytes::Bytes;
-use futures_util::task::AtomicWaker;
+
+use crate::sync::{AtomicBool, AtomicU8, AtomicU64, AtomicWaker, Mutex};
 
 use crate::Now;
 use crate::command::Commands;

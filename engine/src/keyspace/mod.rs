@@ -27,7 +27,8 @@ pub mod watch;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+
+use crate::sync::{Mutex, MutexGuard};
 
 use ahash::RandomState;
 use indexmap::IndexMap;
