@@ -199,6 +199,14 @@ async fn replay_file<I: Io>(
     path: &Path,
     is_last: bool,
 ) -> Result<(I::File, u64), LoadError> {
+    // Every log the manifest names was created and fsynced, with its directory entry, before
+    // the manifest named it: a missing one is damage, never an empty log.
+    if let Err(e) = io.open(path, OpenOptions::READ).await {
+        return Err(LoadError(format!(
+            "The append-only file {} named by the manifest can't be opened: {e}",
+            path.display()
+        )));
+    }
     let file = io
         .open(path, OpenOptions::READ_WRITE_CREATE)
         .await

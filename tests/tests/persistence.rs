@@ -333,3 +333,100 @@ fn check_aof_finds_and_fixes_a_torn_tail() {
     assert_eq!(server.connect().cmd(&["DBSIZE"]), ":19\r\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Starts ferrite expecting it to refuse to start; returns its output.
+fn refuses_to_start(args: &[&str]) -> String {
+    let mut child = Command::new(common::ferrite_bin())
+        .args(["--port", &common::free_port().to_string()])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ferrite");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ferrite started (and kept running) on a damaged log");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(!output.status.success(), "ferrite started on a damaged log");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A log of 50 SETs, cleanly shut down; returns (args, the incremental log's path).
+fn written_log(name: &str) -> (PathBuf, Vec<String>, PathBuf) {
+    let dir = temp_dir(name);
+    let args: Vec<String> = [
+        "--dir",
+        dir.to_str().unwrap(),
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+    ]
+    .map(String::from)
+    .to_vec();
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut server = Server::ferrite(&argv);
+    let mut conn = server.connect();
+    for i in 0..50 {
+        conn.cmd(&["SET", &format!("key:{i}"), &"v".repeat(20)]);
+    }
+    conn.send(&[b"SHUTDOWN", b"NOSAVE"]);
+    assert!(server.wait_exit(Duration::from_secs(10)));
+    let incr = std::fs::read_dir(dir.join("appendonlydir"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".incr.aof"))
+        .unwrap();
+    (dir, args, incr)
+}
+
+#[test]
+fn a_corrupt_record_in_the_middle_stops_the_start_naming_file_and_offset() {
+    let (dir, args, incr) = written_log("corrupt");
+    let mut bytes = std::fs::read(&incr).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&incr, &bytes).unwrap();
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = refuses_to_start(&argv);
+    assert!(
+        out.contains("Bad file format") && out.contains("at offset"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&*incr.file_name().unwrap().to_string_lossy()),
+        "{out}"
+    );
+    // ferrite-check-aof agrees, and the data before the damage is still there untouched.
+    let (ok, report) = run_check(&[&incr]);
+    assert!(!ok && report.contains("not valid"), "{report}");
+    assert_eq!(
+        std::fs::read(&incr).unwrap(),
+        bytes,
+        "a refused start changes nothing"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_manifest_naming_a_missing_log_stops_the_start() {
+    let (dir, args, incr) = written_log("missing");
+    std::fs::remove_file(&incr).unwrap();
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = refuses_to_start(&argv);
+    assert!(
+        out.contains("named by the manifest")
+            && out.contains(&*incr.file_name().unwrap().to_string_lossy()),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,7 +2,8 @@
 //! disk, and how a byte stream is read back into records, telling a torn tail from corruption.
 //!
 //! ```text
-//! record  = length:u32le  crc:u32le  payload          (crc = CRC-32C of payload)
+//! record  = length:u32le  check:u32le  crc:u32le  payload
+//!           (check = CRC-32C of the 4 length bytes, crc = CRC-32C of payload)
 //! payload = now_ms:u64le  count:u32le  command{count}
 //! command = db:u32le  argc:u32le  (len:u32le bytes){argc}
 //! ```
@@ -12,13 +13,19 @@
 //! times). A transaction is one record: a crash keeps all of it or none. The format is ours
 //! rather than Redis's RESP AOF because Redis's has no checksums: a torn or corrupt record must
 //! be detected, not replayed. Layout constants never change once written (see `MAGIC`).
+//!
+//! The length has a check of its own (format 2) because a damaged length is otherwise
+//! ambiguous: a record claiming to run past the end of the file looks exactly like a write
+//! torn by a crash, and the loader would drop it — and every record after it — as a torn
+//! tail. With the check, only a header that is itself cut short, or a tail of zeros (a file
+//! extended but never written, as file systems leave it after a crash), reads as torn.
 
 /// First bytes of every log file; the digit is the format version.
-pub const MAGIC: &[u8; 8] = b"FERAOF1\n";
+pub const MAGIC: &[u8; 8] = b"FERAOF2\n";
 /// Largest record accepted when reading: a length beyond it is corruption, not a record, so
 /// a damaged header can never make the loader allocate gigabytes.
 pub const RECORD_BYTES_MAX: u32 = 1 << 30;
-const HEADER_BYTES: usize = 8;
+const HEADER_BYTES: usize = 12;
 
 /// One logged unit: the commands of one write, or of one EXEC.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,8 +89,10 @@ pub fn encode<A: AsRef<[u8]>>(out: &mut Vec<u8>, now_ms: u64, commands: &[(u32, 
         "record of {payload_len} bytes exceeds the format's limit"
     );
     let crc = crc32c(&out[start + HEADER_BYTES..]);
-    out[start..start + 4].copy_from_slice(&(payload_len as u32).to_le_bytes());
-    out[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
+    let len = (payload_len as u32).to_le_bytes();
+    out[start..start + 4].copy_from_slice(&len);
+    out[start + 4..start + 8].copy_from_slice(&crc32c(&len).to_le_bytes());
+    out[start + 8..start + 12].copy_from_slice(&crc.to_le_bytes());
 }
 
 /// Why reading stopped before the end of the data.
@@ -140,7 +149,22 @@ pub fn read_all(data: &[u8], base: u64, mut each: impl FnMut(Record)) -> Result<
             return Err(ReadError::Truncated { offset });
         }
         let len = u32::from_le_bytes(rest[0..4].try_into().expect("4 bytes"));
-        let crc = u32::from_le_bytes(rest[4..8].try_into().expect("4 bytes"));
+        let check = u32::from_le_bytes(rest[4..8].try_into().expect("4 bytes"));
+        let crc = u32::from_le_bytes(rest[8..12].try_into().expect("4 bytes"));
+        if crc32c(&rest[0..4]) != check {
+            // Zeros from inside this header to the end: a file extended by a write the crash
+            // never let reach the disk. Anything else is a damaged header, which must not
+            // pass for a torn tail.
+            let written = rest.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+            return Err(if written < HEADER_BYTES {
+                ReadError::Truncated { offset }
+            } else {
+                ReadError::Corrupt {
+                    offset,
+                    reason: "record header checksum mismatch",
+                }
+            });
+        }
         if len > RECORD_BYTES_MAX {
             return Err(ReadError::Corrupt {
                 offset,
@@ -195,6 +219,49 @@ mod tests {
         out
     }
 
+    fn first_len() -> usize {
+        let mut one = Vec::new();
+        encode(&mut one, 1_000, &[(0, &[&b"SET"[..], b"k", b"v"][..])]);
+        one.len()
+    }
+
+    #[test]
+    fn a_damaged_length_is_corruption_not_a_torn_tail() {
+        let data = sample();
+        for bit in 0..32 {
+            let mut bad = data.clone();
+            bad[bit / 8] ^= 1 << (bit % 8);
+            assert!(
+                matches!(
+                    read_all(&bad, 0, |_| {}),
+                    Err(ReadError::Corrupt { offset: 0, .. })
+                ),
+                "bit {bit}"
+            );
+        }
+        // A tail of zeros (a file extended but never written) is a torn tail.
+        let mut zeros = data.clone();
+        zeros.extend_from_slice(&[0; 40]);
+        assert_eq!(
+            read_all(&zeros, 0, |_| {}),
+            Err(ReadError::Truncated {
+                offset: data.len() as u64
+            })
+        );
+        // So is a last header cut off by zeros (its sector never written).
+        let mut cut = data.clone();
+        let first = first_len();
+        for b in &mut cut[first + 5..] {
+            *b = 0;
+        }
+        assert_eq!(
+            read_all(&cut, 0, |_| {}),
+            Err(ReadError::Truncated {
+                offset: first as u64
+            })
+        );
+    }
+
     #[test]
     fn round_trip() {
         let data = sample();
@@ -244,8 +311,14 @@ mod tests {
             let mut records = Vec::new();
             let result = read_all(&bad, 0, |r| records.push(r));
             // Either an error, or (only if the flip hit the last record) a truncated tail:
-            // never a different history.
+            // never a different history, and never a torn tail before the last record.
             assert!(result.is_err(), "flip at {byte} went unnoticed");
+            if byte < first_len() {
+                assert!(
+                    matches!(result, Err(ReadError::Corrupt { offset: 0, .. })),
+                    "flip at {byte} in the first record: {result:?}"
+                );
+            }
             for r in &records {
                 assert!(r.commands[0].1[0] == b"SET" || r.commands[0].1[0] == b"INCR");
             }
@@ -256,6 +329,7 @@ mod tests {
     fn absurd_lengths_do_not_allocate() {
         let mut data = Vec::new();
         data.extend_from_slice(&u32::MAX.to_le_bytes());
+        data.extend_from_slice(&crc32c(&u32::MAX.to_le_bytes()).to_le_bytes());
         data.extend_from_slice(&[0; 12]);
         assert!(matches!(
             read_all(&data, 0, |_| {}),
