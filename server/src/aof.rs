@@ -415,7 +415,8 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, file: I::File) {
             Fsync::No => stopping && written_unsynced,
         };
         if due {
-            if let Err(e) = file.sync().await {
+            let skip = fsync == Fsync::EverySec && planted_everysec_no_fsync();
+            if !skip && let Err(e) = file.sync().await {
                 return fail(&engine, "fsync", e);
             }
             aof.mark_durable(aof.written());
@@ -450,6 +451,16 @@ pub async fn wait_durable(engine: &Engine, seq: u64) -> bool {
         // Shutting down: the writer's last fsync may still make it durable.
         Either::Right(_) => aof.wait_durable(seq).await,
     }
+}
+
+#[cfg(feature = "planted-bugs")]
+fn planted_everysec_no_fsync() -> bool {
+    ferrite_engine::planted::enabled(ferrite_engine::planted::EVERYSEC_NO_FSYNC)
+}
+
+#[cfg(not(feature = "planted-bugs"))]
+fn planted_everysec_no_fsync() -> bool {
+    false
 }
 
 #[cfg(feature = "planted-bugs")]

@@ -1,2 +1,3 @@
 //! Checkers: they judge a run's recorded history against what the design promises.
+pub mod journal;
 pub mod linearizable;
