@@ -116,6 +116,11 @@ impl<S: Stream> Client<S> {
         self.reply().await
     }
 
+    /// Sends one command without waiting for a reply (SUBSCRIBE answers once per channel).
+    pub async fn send(&mut self, args: &[&[u8]]) -> io::Result<()> {
+        self.stream.write_all(&encode(args)).await
+    }
+
     /// Sends several commands in one write (a pipeline) and waits for all their replies.
     pub async fn call_many(&mut self, commands: &[Vec<&[u8]>]) -> io::Result<Vec<Reply>> {
         let mut out = Vec::new();

@@ -547,4 +547,47 @@ mod tests {
             b""
         );
     }
+
+    #[test]
+    fn lost_and_misdirected_writes_damage_only_the_durable_copy() {
+        for (lost, misdirect, kind) in [
+            (1.0, 0.0, "disk-lost-write"),
+            (0.0, 1.0, "disk-misdirected-write"),
+        ] {
+            let (quiet, mut rng, mut counts) = quiet();
+            let mut faults = Faults::none();
+            faults.disk_lost_write = lost;
+            faults.disk_misdirect = misdirect;
+            let mut disk = Disk::default();
+            let f = disk.open(Path::new("f"), true, false).unwrap();
+            disk.sync_dir(Path::new("")).unwrap();
+            disk.write_at(f, None, &[7u8; 600], &quiet, &mut rng, &mut counts)
+                .unwrap();
+            disk.fsync(f, &quiet, &mut rng, &mut counts).unwrap();
+            disk.write_at(f, None, b"tail", &quiet, &mut rng, &mut counts)
+                .unwrap();
+            // The fsync succeeds, and the page cache still reads right...
+            disk.fsync(f, &faults, &mut rng, &mut counts).unwrap();
+            assert_eq!(counts.get(kind), 1);
+            let read = disk
+                .read_at(f, 596, 10, &quiet, &mut rng, &mut counts)
+                .unwrap();
+            assert_eq!(read, b"\x07\x07\x07\x07tail");
+            // ...until a crash shows what reached the platter: not the tail where it belongs.
+            disk.crash(&quiet, &mut rng, &mut counts);
+            let data = disk
+                .read_at(f, 0, 10_000, &quiet, &mut rng, &mut counts)
+                .unwrap();
+            assert!(
+                data.len() < 604 || &data[600..604] != b"tail",
+                "{kind}: the write reached its place"
+            );
+            if misdirect > 0.0 {
+                assert!(
+                    data.windows(4).any(|w| w == b"tail"),
+                    "the misdirected write landed nowhere in the file"
+                );
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! `ferrite-sim list` prints. To add one, write a module with a `run` function and add a row.
 
 pub mod io_conformance;
+pub mod pubsub;
 pub mod single_node;
 pub mod single_node_everysec;
 
@@ -98,6 +99,14 @@ pub static SCENARIOS: &[Scenario] = &[
                 record and every write acknowledged over 2 s before; snapshots equal the model; \
                 per-key linearizability between crashes",
         run: single_node_everysec::run,
+    },
+    Scenario {
+        name: "pubsub",
+        about: "subscribers and publishers on one node under network faults, pauses, clock \
+                jumps and crash-restarts: a live subscription gets every message published \
+                after its acknowledgement, once, in each publisher connection's order, and \
+                nothing else; PUBLISH's receiver counts are consistent",
+        run: pubsub::run,
     },
 ];
 
