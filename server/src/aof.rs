@@ -108,7 +108,11 @@ pub async fn load<I: Io>(io: &I, engine: &Engine, config: &Config) -> Result<I::
             .await
             .map_err(|e| fail("can't create the append-only file", e));
     };
-    let Some((name, seq)) = parse_manifest(&text) else {
+    // The name must be the one this seq gives (as written): a flipped bit read back from the
+    // disk must not name another file — one the copy below would then truncate and remove.
+    let Some((name, seq)) =
+        parse_manifest(&text).filter(|(name, seq)| *name == paths.log_name(*seq))
+    else {
         return Err(LoadError(format!(
             "Bad manifest {}: expected one incremental file entry",
             paths.manifest.display()
@@ -209,15 +213,27 @@ async fn replay_file<I: Io>(
     config: &Config,
     path: &Path,
 ) -> Result<(I::File, u64), LoadError> {
-    let file = io
-        .open(path, OpenOptions::READ_WRITE_CREATE)
-        .await
-        .map_err(|e| {
+    // Never created here: the manifest is written only after the log it names is durable, so
+    // a missing log means the manifest was misread (a bit flipped on the way from the disk) or
+    // damaged. Starting with an empty dataset would silently drop every write (the simulator's
+    // seed 29133 of single-node-aof-everysec).
+    let existing = OpenOptions {
+        create: false,
+        ..OpenOptions::READ_WRITE_CREATE
+    };
+    let file = io.open(path, existing).await.map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            LoadError(format!(
+                "The append-only file {} named by the manifest doesn't exist",
+                path.display()
+            ))
+        } else {
             LoadError(format!(
                 "can't open the append-only file {}: {e}",
                 path.display()
             ))
-        })?;
+        }
+    })?;
     let mut attempt = 0;
     loop {
         attempt += 1;

@@ -67,6 +67,24 @@ fn single_node_aof_everysec_damage_seeds() {
     }
 }
 
+/// Seed 29133 found a server bug: a bit flipped while reading the manifest named a log that did
+/// not exist, the loader created it empty, and the node served an empty dataset (and logged to
+/// a file no manifest named). The loader now refuses a manifest naming a missing or misnamed
+/// log; the supervisor's retry reads it right. See docs/PERSISTENCE.md.
+#[test]
+fn single_node_aof_everysec_regression_seeds() {
+    let scenario = scenario::find("single-node-aof-everysec").unwrap();
+    for seed in [29_133] {
+        let outcome = (scenario.run)(seed, &RunOptions::default());
+        assert!(
+            outcome.failure.is_none(),
+            "{}\nreplay: {}",
+            outcome.summary(),
+            outcome.replay_command()
+        );
+    }
+}
+
 #[test]
 fn pubsub_fixed_seeds() {
     assert_seeds_pass_and_replay("pubsub", 1..41);
