@@ -31,9 +31,12 @@ cargo test -q -p ferrite-sim --features planted-bugs --test planted
 
 echo "== simulator: a random batch of seeds, each run twice to check determinism"
 first_seed=$(( (RANDOM << 15 | RANDOM) * 1000 ))
-for scenario in single-node single-node-aof; do
+# Seed counts keep each scenario's batch under about a minute on 2 cores (each seed runs twice).
+for entry in single-node:2000 single-node-aof:2000 single-node-aof-everysec:1500 pubsub:2000; do
+  scenario=${entry%%:*}
+  seeds=${SIM_SEEDS:-${entry##*:}}
   cargo run -q --release -p ferrite-sim -- swarm --scenario "$scenario" \
-    --seeds "$first_seed..$((first_seed + ${SIM_SEEDS:-2000} - 1))" --check-determinism
+    --seeds "$first_seed..$((first_seed + seeds - 1))" --check-determinism
 done
 
 echo "== loom: the keyspace lock path and the AOF group commit under every interleaving (bounded)"

@@ -8,6 +8,9 @@
 //!   fsync of their log record.
 //! - `skip-dir-fsync`: the append-only directory is not fsynced after the log is created.
 //! - `replay-twice`: every log record is applied twice at startup.
+//! - `pubsub-drop`: about one message in 40 is counted as delivered but never sent.
+//! - `everysec-no-fsync`: under `appendfsync everysec` the writer counts the log as synced
+//!   without calling fsync.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -16,6 +19,8 @@ pub const STALE_GET: u32 = 1 << 1;
 pub const ACK_BEFORE_FSYNC: u32 = 1 << 2;
 pub const SKIP_DIR_FSYNC: u32 = 1 << 3;
 pub const REPLAY_TWICE: u32 = 1 << 4;
+pub const EVERYSEC_NO_FSYNC: u32 = 1 << 5;
+pub const PUBSUB_DROP: u32 = 1 << 6;
 
 static ENABLED: AtomicU32 = AtomicU32::new(0);
 
@@ -26,6 +31,8 @@ pub const NAMES: &[(&str, u32)] = &[
     ("ack-before-fsync", ACK_BEFORE_FSYNC),
     ("skip-dir-fsync", SKIP_DIR_FSYNC),
     ("replay-twice", REPLAY_TWICE),
+    ("everysec-no-fsync", EVERYSEC_NO_FSYNC),
+    ("pubsub-drop", PUBSUB_DROP),
 ];
 
 /// Enables exactly the named bugs (process-wide). Panics on an unknown name.

@@ -266,7 +266,9 @@ impl PubSub {
         if let Some(subscribers) = state.maps[Kind::Channel as usize].get(channel) {
             let mut encoded = Encoded::new(&[b"message", channel, message]);
             for subscriber in subscribers {
-                deliver(subscriber, encoded.for_client(subscriber), limit, now_ms);
+                if !planted_drop(message) {
+                    deliver(subscriber, encoded.for_client(subscriber), limit, now_ms);
+                }
                 receivers += 1;
             }
         }
@@ -327,6 +329,24 @@ impl PubSub {
 
 /// Hands one encoded message to a subscriber: into the running command's reply if the
 /// subscriber is the client running it on this thread, else into its outbox.
+/// The `pubsub-drop` planted bug: drops about one message in 40, chosen by a hash of its
+/// bytes so that a run replays exactly.
+#[cfg(feature = "planted-bugs")]
+fn planted_drop(message: &[u8]) -> bool {
+    crate::planted::enabled(crate::planted::PUBSUB_DROP)
+        && message
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+                (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+            })
+            .is_multiple_of(40)
+}
+
+#[cfg(not(feature = "planted-bugs"))]
+fn planted_drop(_message: &[u8]) -> bool {
+    false
+}
+
 fn deliver(subscriber: &ClientHandle, bytes: &[u8], limit: ObufLimit, now_ms: u64) {
     if is_executing(subscriber) {
         subscriber.push_slot.push(bytes);

@@ -116,6 +116,23 @@ pub async fn load<I: Io>(
     };
     let manifest = Manifest::parse(&text)
         .map_err(|e| LoadError(format!("Bad manifest {}: {e}", paths.manifest.display())))?;
+    // Each name must be the one its seq gives (as written): a flipped bit read back from the
+    // disk must not name another file — one a rewrite would then remove (the simulator's seed
+    // 29133 of single-node-aof-everysec).
+    for entry in manifest.files() {
+        let expected = match entry.kind {
+            manifest::Kind::Base => Manifest::base_name(&paths.base_name, entry.seq),
+            _ => Manifest::incr_name(&paths.base_name, entry.seq),
+        };
+        if entry.name != expected {
+            return Err(LoadError(format!(
+                "Bad manifest {}: file {} does not match its sequence number {}",
+                paths.manifest.display(),
+                entry.name,
+                entry.seq
+            )));
+        }
+    }
     let mut base_size = 0;
     if let Some(base) = &manifest.base {
         let path = paths.dir.join(&base.name);
@@ -199,23 +216,27 @@ async fn replay_file<I: Io>(
     path: &Path,
     is_last: bool,
 ) -> Result<(I::File, u64), LoadError> {
-    // Every log the manifest names was created and fsynced, with its directory entry, before
-    // the manifest named it: a missing one is damage, never an empty log.
-    if let Err(e) = io.open(path, OpenOptions::READ).await {
-        return Err(LoadError(format!(
-            "The append-only file {} named by the manifest can't be opened: {e}",
-            path.display()
-        )));
-    }
-    let file = io
-        .open(path, OpenOptions::READ_WRITE_CREATE)
-        .await
-        .map_err(|e| {
+    // Never created here: the manifest is written only after the log it names is durable, so
+    // a missing log means the manifest was misread (a bit flipped on the way from the disk) or
+    // damaged. Starting with an empty dataset would silently drop every write (the simulator's
+    // seed 29133 of single-node-aof-everysec).
+    let existing = OpenOptions {
+        create: false,
+        ..OpenOptions::READ_WRITE_CREATE
+    };
+    let file = io.open(path, existing).await.map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            LoadError(format!(
+                "The append-only file {} named by the manifest doesn't exist",
+                path.display()
+            ))
+        } else {
             LoadError(format!(
                 "can't open the append-only file {}: {e}",
                 path.display()
             ))
-        })?;
+        }
+    })?;
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -510,7 +531,8 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, config: Config, log: 
             Fsync::No => stopping && written_unsynced,
         };
         if due {
-            if let Err(e) = file.sync().await {
+            let skip = fsync == Fsync::EverySec && planted_everysec_no_fsync();
+            if !skip && let Err(e) = file.sync().await {
                 return fail(&engine, "fsync", e);
             }
             aof.mark_durable(aof.written());
@@ -637,6 +659,16 @@ pub async fn wait_durable(engine: &Engine, seq: u64) -> bool {
         // Shutting down: the writer's last fsync may still make it durable.
         Either::Right(_) => aof.wait_durable(seq).await,
     }
+}
+
+#[cfg(feature = "planted-bugs")]
+fn planted_everysec_no_fsync() -> bool {
+    ferrite_engine::planted::enabled(ferrite_engine::planted::EVERYSEC_NO_FSYNC)
+}
+
+#[cfg(not(feature = "planted-bugs"))]
+fn planted_everysec_no_fsync() -> bool {
+    false
 }
 
 #[cfg(feature = "planted-bugs")]

@@ -113,6 +113,31 @@ impl<S: Stream> Client<S> {
     /// Sends one command and waits for its reply.
     pub async fn call(&mut self, args: &[&[u8]]) -> io::Result<Reply> {
         self.stream.write_all(&encode(args)).await?;
+        self.reply().await
+    }
+
+    /// Sends one command without waiting for a reply (SUBSCRIBE answers once per channel).
+    pub async fn send(&mut self, args: &[&[u8]]) -> io::Result<()> {
+        self.stream.write_all(&encode(args)).await
+    }
+
+    /// Sends several commands in one write (a pipeline) and waits for all their replies.
+    pub async fn call_many(&mut self, commands: &[Vec<&[u8]>]) -> io::Result<Vec<Reply>> {
+        let mut out = Vec::new();
+        for args in commands {
+            out.extend_from_slice(&encode(args));
+        }
+        self.stream.write_all(&out).await?;
+        let mut replies = Vec::with_capacity(commands.len());
+        for _ in commands {
+            replies.push(self.reply().await?);
+        }
+        Ok(replies)
+    }
+
+    /// Waits for the next reply: one a command sent earlier answers, or a message pushed to a
+    /// subscriber.
+    pub async fn reply(&mut self) -> io::Result<Reply> {
         loop {
             if let Some((reply, used)) = parse(&self.buf, 0)? {
                 self.buf.advance(used);

@@ -224,6 +224,63 @@ impl Disk {
             .ok_or_else(|| io::ErrorKind::NotFound.into())
     }
 
+    /// Applies `op` to `inode`'s durable contents: the moment a write reaches the platter,
+    /// where it may be misdirected (to another offset of this file, a sector multiple away, or
+    /// to another file) or lost (the disk acknowledged it and never stored it).
+    fn persist(
+        &mut self,
+        inode: InodeId,
+        op: &FileOp,
+        faults: &Faults,
+        rng: &mut Rng,
+        counts: &mut FaultCounts,
+    ) {
+        if let FileOp::Write { offset, data } = op {
+            if rng.chance(faults.disk_lost_write) {
+                counts.bump("disk-lost-write");
+                return;
+            }
+            if rng.chance(faults.disk_misdirect) {
+                counts.bump("disk-misdirected-write");
+                let others: Vec<InodeId> = self
+                    .inodes
+                    .keys()
+                    .copied()
+                    .filter(|&i| i != inode)
+                    .collect();
+                let (target, at) = if !others.is_empty() && rng.chance(0.3) {
+                    let target = others[rng.below(others.len() as u64) as usize];
+                    let size = self.inodes[&target].durable.len() as u64;
+                    (target, rng.below(size + 1) & !511)
+                } else {
+                    let shift = 512 * rng.range(1, 8);
+                    let at = if rng.chance(0.5) {
+                        offset.saturating_sub(shift)
+                    } else {
+                        offset + shift
+                    };
+                    (inode, at)
+                };
+                let misplaced = FileOp::Write {
+                    offset: at,
+                    data: data.clone(),
+                };
+                let node = self.inodes.get_mut(&target).expect("inode exists");
+                apply_op(&mut node.durable, &misplaced);
+                return;
+            }
+        }
+        let node = self.inodes.get_mut(&inode).expect("inode exists");
+        apply_op(&mut node.durable, op);
+    }
+
+    /// The durable contents of the file `path` names durably (what a crash now would leave,
+    /// before the pending writes the crash model may keep). For checkers.
+    pub fn durable_file(&self, path: &Path) -> Option<Vec<u8>> {
+        let inode = self.durable_entries.get(path)?;
+        Some(self.inodes.get(inode)?.durable.clone())
+    }
+
     pub fn fsync(
         &mut self,
         inode: InodeId,
@@ -245,7 +302,7 @@ impl Disk {
         // Only what is pending becomes durable: writes dropped by an earlier failed fsync stay
         // lost even though reads still see them.
         for op in std::mem::take(&mut node.pending) {
-            apply_op(&mut node.durable, &op);
+            self.persist(inode, &op, faults, rng, counts);
         }
         Ok(())
     }
@@ -322,19 +379,23 @@ impl Disk {
             .retain(|id, _| live.contains(id) || pending.contains(id));
     }
 
-    /// Power loss: keep durable state plus a random prefix of what was pending.
-    pub fn crash(&mut self, rng: &mut Rng, counts: &mut FaultCounts) {
-        for node in self.inodes.values_mut() {
-            if node.pending.is_empty() {
+    /// Power loss: keep durable state plus a random prefix of what was pending (each kept
+    /// write reaching the platter as `persist` says).
+    pub fn crash(&mut self, faults: &Faults, rng: &mut Rng, counts: &mut FaultCounts) {
+        let ids: Vec<InodeId> = self.inodes.keys().copied().collect();
+        for id in ids {
+            let pending = std::mem::take(&mut self.inodes.get_mut(&id).expect("listed").pending);
+            if pending.is_empty() {
+                let node = self.inodes.get_mut(&id).expect("listed");
                 node.data = node.durable.clone();
                 continue;
             }
-            let kept = rng.below(node.pending.len() as u64 + 1) as usize;
-            let mut data = node.durable.clone();
-            for op in &node.pending[..kept] {
-                apply_op(&mut data, op);
+            let kept = rng.below(pending.len() as u64 + 1) as usize;
+            for op in &pending[..kept] {
+                self.persist(id, op, faults, rng, counts);
             }
-            let lost = node.pending.len() - kept;
+            let node = self.inodes.get_mut(&id).expect("listed");
+            let lost = pending.len() - kept;
             if lost > 0 {
                 counts
                     .0
@@ -344,13 +405,13 @@ impl Disk {
                 if let FileOp::Write {
                     offset,
                     data: bytes,
-                } = &node.pending[kept]
+                } = &pending[kept]
                     && !bytes.is_empty()
                     && rng.chance(0.5)
                 {
                     let torn = rng.below(bytes.len() as u64) as usize;
                     apply_op(
-                        &mut data,
+                        &mut node.durable,
                         &FileOp::Write {
                             offset: *offset,
                             data: bytes[..torn].to_vec(),
@@ -359,9 +420,7 @@ impl Disk {
                     counts.bump("disk-torn-write");
                 }
             }
-            node.data = data.clone();
-            node.durable = data;
-            node.pending.clear();
+            node.data = node.durable.clone();
         }
         let kept = rng.below(self.pending_dir_ops.len() as u64 + 1) as usize;
         if kept < self.pending_dir_ops.len() {
@@ -404,7 +463,7 @@ mod tests {
             disk.fsync(f, &faults, &mut rng, &mut counts).unwrap();
             disk.write_at(f, None, b"-volatile", &faults, &mut rng, &mut counts)
                 .unwrap();
-            disk.crash(&mut Rng::new(seed), &mut counts);
+            disk.crash(&faults, &mut Rng::new(seed), &mut counts);
             let inode = disk.open(Path::new("d/f"), false, false).unwrap();
             let data = disk
                 .read_at(inode, 0, 100, &faults, &mut rng, &mut counts)
@@ -435,7 +494,7 @@ mod tests {
             disk.fsync(tmp, &faults, &mut rng, &mut counts).unwrap();
             disk.rename(Path::new("d/tmp"), Path::new("d/final"))
                 .unwrap();
-            disk.crash(&mut Rng::new(seed), &mut counts);
+            disk.crash(&faults, &mut Rng::new(seed), &mut counts);
             survived_unsynced += disk
                 .list_dir(Path::new("d"))
                 .unwrap()
@@ -449,7 +508,7 @@ mod tests {
         disk.rename(Path::new("d/tmp"), Path::new("d/final"))
             .unwrap();
         disk.sync_dir(Path::new("d")).unwrap();
-        disk.crash(&mut Rng::new(3), &mut counts);
+        disk.crash(&faults, &mut Rng::new(3), &mut counts);
         assert_eq!(
             disk.list_dir(Path::new("d")).unwrap(),
             vec![PathBuf::from("d/final")]
@@ -479,7 +538,7 @@ mod tests {
             b"x"
         );
         disk.fsync(f, &faults, &mut rng, &mut counts).unwrap();
-        disk.crash(&mut rng, &mut counts);
+        disk.crash(&faults, &mut rng, &mut counts);
         // The second fsync had nothing pending: the write was lost with the failed one.
         let f = disk.open(Path::new("f"), false, false).unwrap();
         assert_eq!(
@@ -487,5 +546,48 @@ mod tests {
                 .unwrap(),
             b""
         );
+    }
+
+    #[test]
+    fn lost_and_misdirected_writes_damage_only_the_durable_copy() {
+        for (lost, misdirect, kind) in [
+            (1.0, 0.0, "disk-lost-write"),
+            (0.0, 1.0, "disk-misdirected-write"),
+        ] {
+            let (quiet, mut rng, mut counts) = quiet();
+            let mut faults = Faults::none();
+            faults.disk_lost_write = lost;
+            faults.disk_misdirect = misdirect;
+            let mut disk = Disk::default();
+            let f = disk.open(Path::new("f"), true, false).unwrap();
+            disk.sync_dir(Path::new("")).unwrap();
+            disk.write_at(f, None, &[7u8; 600], &quiet, &mut rng, &mut counts)
+                .unwrap();
+            disk.fsync(f, &quiet, &mut rng, &mut counts).unwrap();
+            disk.write_at(f, None, b"tail", &quiet, &mut rng, &mut counts)
+                .unwrap();
+            // The fsync succeeds, and the page cache still reads right...
+            disk.fsync(f, &faults, &mut rng, &mut counts).unwrap();
+            assert_eq!(counts.get(kind), 1);
+            let read = disk
+                .read_at(f, 596, 10, &quiet, &mut rng, &mut counts)
+                .unwrap();
+            assert_eq!(read, b"\x07\x07\x07\x07tail");
+            // ...until a crash shows what reached the platter: not the tail where it belongs.
+            disk.crash(&quiet, &mut rng, &mut counts);
+            let data = disk
+                .read_at(f, 0, 10_000, &quiet, &mut rng, &mut counts)
+                .unwrap();
+            assert!(
+                data.len() < 604 || &data[600..604] != b"tail",
+                "{kind}: the write reached its place"
+            );
+            if misdirect > 0.0 {
+                assert!(
+                    data.windows(4).any(|w| w == b"tail"),
+                    "the misdirected write landed nowhere in the file"
+                );
+            }
+        }
     }
 }

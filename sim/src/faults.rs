@@ -27,6 +27,11 @@ pub struct Faults {
     pub disk_eio: f64,
     /// A read returns data with one bit flipped (checksums must catch it).
     pub disk_bitflip: f64,
+    /// A write reaching the platter (at fsync or a crash) lands at another offset or in another
+    /// file instead; reads from the page cache still show it where it belongs until a crash.
+    pub disk_misdirect: f64,
+    /// A write reaching the platter is silently not persisted (the fsync still succeeds).
+    pub disk_lost_write: f64,
     /// Bytes a host's disk holds before writes fail with ENOSPC.
     pub disk_capacity: u64,
     /// Randomise the order in which ready tasks run.
@@ -47,6 +52,8 @@ impl Faults {
             disk_latency_max: Duration::from_micros(10),
             disk_eio: 0.0,
             disk_bitflip: 0.0,
+            disk_misdirect: 0.0,
+            disk_lost_write: 0.0,
             disk_capacity: u64::MAX,
             shuffle_tasks: false,
         }
@@ -79,6 +86,8 @@ impl Faults {
             disk_latency_max: Duration::from_micros(rng.range(5, 2_000)),
             disk_eio,
             disk_bitflip,
+            disk_misdirect: 0.0,
+            disk_lost_write: 0.0,
             disk_capacity: if rng.chance(0.1) {
                 rng.range(1 << 16, 1 << 24)
             } else {
@@ -86,6 +95,24 @@ impl Faults {
             },
             shuffle_tasks: rng.chance(0.5),
         }
+    }
+}
+
+impl Faults {
+    /// Draws the faults that damage durable data (misdirected and lost writes), for the
+    /// scenarios whose checkers can tell their legitimate outcomes (a refused start, a lost
+    /// tail) from a bug. Drawn from their own generator so adding them does not change the
+    /// other draws of a seed.
+    pub fn swarm_damage(&mut self, rng: &mut Rng) {
+        let mut pick = |on: f64, max: f64| {
+            if rng.chance(on) {
+                rng.unit() * max
+            } else {
+                0.0
+            }
+        };
+        self.disk_misdirect = pick(0.15, 0.02);
+        self.disk_lost_write = pick(0.15, 0.02);
     }
 }
 

@@ -403,8 +403,23 @@ impl Sim {
             crate::net::reset_host(&mut world, host);
             let mut rng = world.rng.fork();
             let mut counts = std::mem::take(&mut world.counts);
-            world.hosts[host].disk.crash(&mut rng, &mut counts);
+            let faults = world.faults.clone();
+            world.hosts[host].disk.crash(&faults, &mut rng, &mut counts);
             world.counts = counts;
+        }
+        self.sweep_dead_tasks();
+    }
+
+    /// The host's processes exit (a node that stopped by itself): their tasks die and their
+    /// connections and listeners close, but the disk keeps everything, page cache included.
+    /// Tasks spawned on the host afterwards run as a new process.
+    pub fn exit(&self, host: HostId) {
+        {
+            let mut world = self.world();
+            let name = world.hosts[host].name.clone();
+            world.record("exit", name.as_bytes());
+            world.hosts[host].generation += 1;
+            crate::net::reset_host(&mut world, host);
         }
         self.sweep_dead_tasks();
     }

@@ -28,6 +28,9 @@ fn planted_bugs_are_caught() {
         ("single-node-aof", "ack-before-fsync"),
         ("single-node-aof", "skip-dir-fsync"),
         ("single-node-aof", "replay-twice"),
+        ("single-node-aof-everysec", "replay-twice"),
+        ("single-node-aof-everysec", "everysec-no-fsync"),
+        ("pubsub", "pubsub-drop"),
     ];
     for (scenario_name, bug) in cases {
         let seed = first_failing_seed(scenario_name, bug);

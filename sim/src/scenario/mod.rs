@@ -5,7 +5,9 @@
 //! `ferrite-sim list` prints. To add one, write a module with a `run` function and add a row.
 
 pub mod io_conformance;
+pub mod pubsub;
 pub mod single_node;
+pub mod single_node_everysec;
 
 use std::time::Duration;
 
@@ -88,6 +90,23 @@ pub static SCENARIOS: &[Scenario] = &[
                 unsynced writes, torn writes, EIO, ENOSPC, bit flips): every key's whole history, \
                 across crashes and restarts, must be linearizable (no acknowledged write lost)",
         run: single_node::run_aof,
+    },
+    Scenario {
+        name: "single-node-aof-everysec",
+        about: "single-node with `appendfsync everysec` on a faulty disk that also misdirects and \
+                loses writes, with journaled write transactions and snapshots: what a crash \
+                keeps is a prefix of the log (no holes, nothing invented), holding every durable \
+                record and every write acknowledged over 2 s before; snapshots equal the model; \
+                per-key linearizability between crashes",
+        run: single_node_everysec::run,
+    },
+    Scenario {
+        name: "pubsub",
+        about: "subscribers and publishers on one node under network faults, pauses, clock \
+                jumps and crash-restarts: a live subscription gets every message published \
+                after its acknowledgement, once, in each publisher connection's order, and \
+                nothing else; PUBLISH's receiver counts are consistent",
+        run: pubsub::run,
     },
 ];
 

@@ -34,28 +34,28 @@ use crate::net;
 use crate::rng::Rng;
 use crate::world::{HostId, Sim, Stop};
 
-const NODE_PORT: u16 = 6379;
-const CALL_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const NODE_PORT: u16 = 6379;
+pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(2);
 /// Operations each client must complete after the faults stop (liveness).
-const OPS_AFTER_FAULTS: usize = 5;
+pub(crate) const OPS_AFTER_FAULTS: usize = 5;
 /// How long after the faults stop the clients have to show progress.
-const LIVENESS_WINDOW: Duration = Duration::from_secs(30);
+pub(crate) const LIVENESS_WINDOW: Duration = Duration::from_secs(30);
 
 /// What one seed runs: drawn from the seed, so rare combinations come up across seeds.
 #[derive(Debug)]
-struct Plan {
-    clients: usize,
-    keys: usize,
-    ops_per_client: usize,
-    fault_phase: Duration,
-    crashes: bool,
-    pauses: bool,
-    partitions: bool,
-    clock_jumps: bool,
+pub(crate) struct Plan {
+    pub clients: usize,
+    pub keys: usize,
+    pub ops_per_client: usize,
+    pub fault_phase: Duration,
+    pub crashes: bool,
+    pub pauses: bool,
+    pub partitions: bool,
+    pub clock_jumps: bool,
 }
 
 impl Plan {
-    fn draw(rng: &mut Rng) -> Plan {
+    pub(crate) fn draw(rng: &mut Rng) -> Plan {
         Plan {
             clients: rng.range(2, 6) as usize,
             keys: rng.range(1, 4) as usize,
@@ -130,7 +130,7 @@ fn boot(sim: &Sim, node: HostId, persistence: Persistence, record: Arc<Mutex<Rec
     });
 }
 
-async fn with_timeout<T>(
+pub(crate) async fn with_timeout<T>(
     io: &SimIo,
     timeout: Duration,
     future: impl std::future::Future<Output = T> + Send,
@@ -141,7 +141,7 @@ async fn with_timeout<T>(
     }
 }
 
-fn to_output(input: &Input, reply: &Reply) -> Output {
+pub(crate) fn to_output(input: &Input, reply: &Reply) -> Output {
     match (input, reply) {
         (Input::Get, Reply::Bulk(value)) => Output::Value(value.clone()),
         (Input::Set(_), Reply::Status(s)) if s == "OK" => Output::Ok,
