@@ -115,6 +115,11 @@ fn blocking_move(
             return;
         }
     }
+    // Inside EXEC Redis answers an empty source with a null bulk here, where the other
+    // blocking commands (and a BLMOVE that timed out while blocked) answer a null array.
+    if ctx.client.in_exec && !serving {
+        return ctx.out.null();
+    }
     finish_empty(ctx, std::slice::from_ref(src), deadline);
 }
 
