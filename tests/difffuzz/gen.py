@@ -33,7 +33,8 @@ FLOATS = ["0", "1", "1.5", "-2.5", "3", "inf", "-inf", "+inf", "1e3", "-1e-2", "
 BAD_FLOATS = ["nan", "x", "", "1.5x", " 1", "0x10", "1e", "--1", "inf1"]
 # Malformed replacements for any argument. No large negative numbers: see the module header.
 JUNK = ["x", "", "-1", "1.5", "9223372036854775808", "FOO", "inf", "0", "-"]
-TTL_SECONDS = ["100000", "200000", "0", "-5", "9223372036854775807", "x", "1.5"]
+# Mostly long: a TTL must not run out between the two servers; 0 and negatives delete at once.
+TTL_SECONDS = ["100000", "200000", "300000", "100000", "200000", "0", "-5", "9223372036854775807", "x", "1.5"]
 FAR = 4102444800  # 2100-01-01: absolute expiry times in the future
 DBS = ["0", "1", "2"]
 
@@ -42,6 +43,11 @@ class Gen:
     def __init__(self, rng: random.Random) -> None:
         self.r = rng
         self.stream_ms = 1
+        self.kinds: dict[str, str] = {}
+        # Each sequence favours one to three families, so that values of those types build up
+        # and meet each other instead of mostly meeting WRONGTYPE.
+        focus = set(rng.sample(range(len(FAMILIES)), rng.randint(1, 3)))
+        self.families = [(w * (6 if i in focus else 1), fn) for i, (w, fn) in enumerate(FAMILIES)]
 
     # ------------------------------------------------------------------ pools
 
@@ -51,11 +57,18 @@ class Gen:
     def pick(self, pool):
         return self.r.choice(pool)
 
-    def key(self) -> str:
+    def key(self, kind: str | None = None) -> str:
+        """A key; usually one believed to hold `kind` (or any value, without `kind`), so that
+        commands mostly meet values they work on rather than missing keys or WRONGTYPE. The
+        belief is what earlier generated commands were for, not the servers' state."""
+        if self.p(0.75):
+            known = [k for k, t in self.kinds.items() if kind is None or t == kind]
+            if known:
+                return self.pick(sorted(known))
         return self.pick(KEYS)
 
-    def keys(self, lo=1, hi=3):
-        return [self.key() for _ in range(self.r.randint(lo, hi))]
+    def keys(self, lo=1, hi=3, kind: str | None = None):
+        return [self.key(kind) for _ in range(self.r.randint(lo, hi))]
 
     def int_(self) -> str:
         return self.pick(BAD_INTS) if self.p(0.05) else self.pick(INTS)
@@ -79,6 +92,8 @@ class Gen:
         return self.pick(FIELDS)
 
     def index(self) -> str:
+        if self.p(0.03):
+            return self.pick(["9223372036854775807", "-9223372036854775808", "x", "1.0"])
         return self.pick(["0", "1", "2", "-1", "-2", "-100", "100", "3"])
 
     def count(self) -> str:
@@ -134,7 +149,7 @@ class Gen:
 
 
 def g_string(g: Gen):
-    k = g.key()
+    k = g.key("string")
     c = g.r.randint(0, 28)
     if c == 0:
         return ["SET", k, g.value()] + g.flag("NX", "XX") + (g.ttl_opt() if g.p(0.3) else []) + g.flag("GET", "KEEPTTL")
@@ -163,7 +178,7 @@ def g_string(g: Gen):
     if c == 12:
         return ["MSETNX"] + sum(([g.key(), g.value()] for _ in range(g.r.randint(1, 2))), [])
     if c == 13:
-        return ["MGET"] + g.keys()
+        return ["MGET"] + g.keys(kind="string")
     if c == 14:
         return ["GETDEL", k]
     if c == 15:
@@ -195,7 +210,7 @@ def g_string(g: Gen):
 
 
 def g_list(g: Gen):
-    k = g.key()
+    k = g.key("list")
     c = g.r.randint(0, 24)
     if c in (0, 1):
         return [g.pick(["LPUSH", "RPUSH"]), k] + g.members()
@@ -209,7 +224,7 @@ def g_list(g: Gen):
         return ["LPOS", k, g.member()] + (["RANK", g.pick(["1", "-1", "2", "0", "-2"])] if g.p(0.4) else []) + \
             (["COUNT", g.pick(["0", "1", "2", "-1"])] if g.p(0.4) else []) + (["MAXLEN", g.pick(["0", "1", "3", "-1"])] if g.p(0.3) else [])
     if c == 6:
-        keys = g.keys(1, 3)
+        keys = g.keys(1, 3, kind="list")
         return ["LMPOP", str(len(keys)) if g.p(0.9) else g.pick(["0", "-1", "9", "x"])] + keys + \
             [g.pick(["LEFT", "RIGHT", "left", "UP"])] + (["COUNT", g.pick(["1", "2", "5", "0", "-1"])] if g.p(0.5) else [])
     if c == 7:
@@ -246,7 +261,10 @@ def _sort_opts(g: Gen, store=True):
     for _ in range(g.r.randint(0, 2) if g.p(0.3) else 0):
         out += ["GET", g.pick(["#", "w_*", "w_*->f1", "a"])]
     out += g.flag("ASC", "DESC")
-    out += g.flag("ALPHA")
+    # Not ALPHA with BY: the order of elements with equal weights is unspecified (observe._sort),
+    # and a STORE would carry it into the keyspace.
+    if "BY" not in out:
+        out += g.flag("ALPHA")
     if store and g.p(0.2):
         out += ["STORE", g.key()]
     if g.p(0.05):
@@ -255,7 +273,7 @@ def _sort_opts(g: Gen, store=True):
 
 
 def g_hash(g: Gen):
-    k = g.key()
+    k = g.key("hash")
     c = g.r.randint(0, 20)
     if c in (0, 1):
         return ["HSET", k] + sum(([g.field(), g.value()] for _ in range(g.r.randint(1, 3))), [])
@@ -292,7 +310,7 @@ def g_hash(g: Gen):
 
 
 def g_set(g: Gen):
-    k = g.key()
+    k = g.key("set")
     c = g.r.randint(0, 22)
     if c in (0, 1):
         return ["SADD", k] + g.members()
@@ -309,11 +327,11 @@ def g_set(g: Gen):
     if c == 7:
         return ["SCARD", k]
     if c == 8:
-        return [g.pick(["SINTER", "SUNION", "SDIFF"])] + g.keys(1, 3)
+        return [g.pick(["SINTER", "SUNION", "SDIFF"])] + g.keys(1, 3, kind="set")
     if c == 9:
-        return [g.pick(["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]), g.key()] + g.keys(1, 3)
+        return [g.pick(["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]), g.key()] + g.keys(1, 3, kind="set")
     if c == 10:
-        keys = g.keys(1, 3)
+        keys = g.keys(1, 3, kind="set")
         return ["SINTERCARD", str(len(keys)) if g.p(0.9) else g.pick(["0", "5", "x"])] + keys + \
             (["LIMIT", g.pick(["0", "1", "2", "-1"])] if g.p(0.4) else [])
     if c == 11:
@@ -324,14 +342,14 @@ def g_set(g: Gen):
         return ["SSCAN", k, "0"] + (["MATCH", g.pick(["1*", "*", "x"])] if g.p(0.3) else []) + \
             (["COUNT", g.pick(["1", "100"])] if g.p(0.3) else [])
     if c == 14:
-        return ["SPOP", k, g.pick(["100", "0", "-1", "x"])]
+        return ["SPOP", k, g.pick(["1000000", "0", "-1", "x"])]
     if c == 15:
         return ["SORT", k] + _sort_opts(g)
     return ["SMEMBERS", k]
 
 
 def g_zset(g: Gen):
-    k = g.key()
+    k = g.key("zset")
     c = g.r.randint(0, 30)
     if c in (0, 1, 2):
         flags = []
@@ -371,7 +389,7 @@ def g_zset(g: Gen):
     if c == 13:
         return [g.pick(["ZPOPMIN", "ZPOPMAX"]), k] + ([g.pick(["0", "1", "2", "10", "-1"])] if g.p(0.5) else [])
     if c == 14:
-        keys = g.keys(1, 3)
+        keys = g.keys(1, 3, kind="zset")
         out = [g.pick(["ZUNIONSTORE", "ZINTERSTORE"]), g.key(), str(len(keys)) if g.p(0.9) else g.pick(["0", "9", "x"])] + keys
         if g.p(0.4):
             out += ["WEIGHTS"] + [g.pick(["1", "2", "-1", "0", "1.5", "inf", "x"]) for _ in keys]
@@ -379,7 +397,7 @@ def g_zset(g: Gen):
             out += ["AGGREGATE", g.pick(["SUM", "MIN", "MAX", "AVG"])]
         return out
     if c == 15:
-        keys = g.keys(1, 3)
+        keys = g.keys(1, 3, kind="zset")
         out = [g.pick(["ZUNION", "ZINTER", "ZDIFF"]), str(len(keys))] + keys
         if out[0] != "ZDIFF" and g.p(0.3):
             out += ["WEIGHTS"] + [g.pick(["1", "2", "-1", "0.5"]) for _ in keys]
@@ -389,13 +407,13 @@ def g_zset(g: Gen):
     if c == 16:
         return ["ZDIFFSTORE", g.key(), "2", g.key(), g.key()]
     if c == 17:
-        keys = g.keys(1, 3)
+        keys = g.keys(1, 3, kind="zset")
         return ["ZINTERCARD", str(len(keys))] + keys + (["LIMIT", g.pick(["0", "1", "-1"])] if g.p(0.3) else [])
     if c == 18:
         return ["ZRANGESTORE", g.key(), k] + g.pick([[g.index(), g.index()], g.score_range() + ["BYSCORE"],
                                                      g.lex_range() + ["BYLEX"]]) + g.flag("REV")
     if c == 19:
-        keys = g.keys(1, 2)
+        keys = g.keys(1, 2, kind="zset")
         return ["ZMPOP", str(len(keys))] + keys + [g.pick(["MIN", "MAX", "LEFT"])] + \
             (["COUNT", g.pick(["1", "3", "0"])] if g.p(0.5) else [])
     if c == 20:
@@ -414,7 +432,7 @@ def g_zset(g: Gen):
 
 
 def g_bitmap(g: Gen):
-    k = g.key()
+    k = g.key("string")
     c = g.r.randint(0, 12)
     if c in (0, 1):
         return ["SETBIT", k, g.pick(["0", "1", "7", "8", "15", "100", "-1", "4294967296", "x"]), g.pick(["0", "1", "1", "2"])]
@@ -427,7 +445,7 @@ def g_bitmap(g: Gen):
             ([g.index()] + ([g.index()] + g.flag("BYTE", "BIT") if g.p(0.5) else []) if g.p(0.6) else [])
     if c == 5:
         op = g.pick(["AND", "OR", "XOR", "NOT", "FOO"])
-        return ["BITOP", op, g.key()] + (g.keys(1, 1) if op == "NOT" else g.keys(1, 3))
+        return ["BITOP", op, g.key()] + (g.keys(1, 1, kind="string") if op == "NOT" else g.keys(1, 3, kind="string"))
     if c in (6, 7, 8):
         out = ["BITFIELD", k]
         for _ in range(g.r.randint(1, 3)):
@@ -445,19 +463,19 @@ def g_bitmap(g: Gen):
 
 
 def g_hll(g: Gen):
-    k = g.key()
+    k = g.key("hll")
     c = g.r.randint(0, 5)
     if c in (0, 1, 2):
         return ["PFADD", k] + g.members(0, 4)
     if c == 3:
-        return ["PFCOUNT"] + g.keys(1, 3)
+        return ["PFCOUNT"] + g.keys(1, 3, kind="hll")
     if c == 4:
-        return ["PFMERGE", k] + g.keys(0, 2)
+        return ["PFMERGE", k] + g.keys(0, 2, kind="hll")
     return ["PFADD", k] + [f"e{g.r.randint(0, 400)}" for _ in range(g.r.randint(5, 30))]
 
 
 def g_geo(g: Gen):
-    k = g.key()
+    k = g.key("zset")
     c = g.r.randint(0, 10)
     if c in (0, 1, 2):
         flags = g.flag("NX", "XX") + g.flag("CH")
@@ -485,7 +503,7 @@ def g_geo(g: Gen):
 
 
 def g_stream(g: Gen):
-    k = g.key()
+    k = g.key("stream")
     c = g.r.randint(0, 22)
     if c in (0, 1, 2, 3):
         out = ["XADD", k] + g.flag("NOMKSTREAM")
@@ -580,7 +598,7 @@ def g_keys(g: Gen):
     if c == 19:
         return ["RANDOMKEY"]
     if c == 20:
-        return ["SELECT", g.pick(DBS + ["16", "x", "-1"])]
+        return ["SELECT", g.pick(["0", "0", "0", "1", "2", "16", "x", "-1"])]
     if c == 21:
         return ["SWAPDB", g.pick(DBS), g.pick(DBS + ["16", "x"])]
     if c == 22:
@@ -600,11 +618,34 @@ def g_keys(g: Gen):
     return ["EXISTS", k]
 
 
+def g_bulk(g: Gen):
+    """A large value, to cross the encoding thresholds (128 entries, 64-byte elements, 512
+    integers, 8 KiB list nodes, the HyperLogLog sparse limit)."""
+    k = g.key()
+    n = g.r.randint(60, 200)
+    c = g.r.randint(0, 6)
+    if c == 0:
+        return ["SADD", k] + [str(i * g.r.randint(1, 3)) for i in range(g.r.randint(100, 600))]
+    if c == 1:
+        return ["SADD", k] + [f"m{i}" for i in range(n)]
+    if c == 2:
+        return ["ZADD", k] + sum(([str(i % 7), f"m{i}"] for i in range(n)), [])
+    if c == 3:
+        return ["HSET", k] + sum(([f"f{i}", str(i)] for i in range(n)), [])
+    if c == 4:
+        return ["RPUSH", k] + [g.pick(["m" * 70, "v", "1", str(i)]) for i in range(n)]
+    if c == 5:
+        return ["PFADD", k] + [f"e{i}" for i in range(g.r.randint(200, 3000))]
+    return ["SETRANGE", k, str(g.r.randint(0, 100)), "q" * g.r.randint(1, 60)]
+
+
 FAMILIES = [
     (14, g_string), (10, g_list), (9, g_hash), (10, g_set), (12, g_zset), (6, g_bitmap), (4, g_hll),
-    (4, g_geo), (9, g_stream), (14, g_keys),
+    (4, g_geo), (9, g_stream), (14, g_keys), (1, g_bulk),
 ]
-_TOTAL = sum(w for w, _ in FAMILIES)
+
+FAMILY_KIND = dict(g_string="string", g_list="list", g_hash="hash", g_set="set", g_zset="zset", g_bitmap="string",
+                   g_hll="hll", g_geo="zset", g_stream="stream", g_bulk=None)
 
 # Commands that must not be generated outside MULTI (they could block) or at all as a unit of
 # their own because they change connection state the harness depends on.
@@ -612,12 +653,12 @@ BLOCKING = {"BLPOP", "BRPOP", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPO
 
 
 def _family(g: Gen):
-    x = g.r.uniform(0, _TOTAL)
-    for w, fn in FAMILIES:
+    x = g.r.uniform(0, sum(w for w, _ in g.families))
+    for w, fn in g.families:
         x -= w
         if x <= 0:
             return fn
-    return FAMILIES[-1][1]
+    return g.families[-1][1]
 
 
 def _mutate(g: Gen, args: list) -> list:
@@ -639,10 +680,37 @@ def _case(g: Gen, word: str) -> str:
     return word
 
 
+# Commands that create their first key argument (or, for the STORE forms, their destination):
+# after one, the generator believes that key holds a value of the family's type.
+CREATORS = {
+    "SET", "SETNX", "SETEX", "PSETEX", "GETSET", "APPEND", "SETRANGE", "INCR", "DECR", "INCRBY", "DECRBY",
+    "INCRBYFLOAT", "SETBIT", "BITFIELD", "LPUSH", "RPUSH", "LINSERT", "HSET", "HMSET", "HSETNX", "HINCRBY",
+    "HINCRBYFLOAT", "SADD", "ZADD", "ZINCRBY", "PFADD", "GEOADD", "XADD", "SINTERSTORE", "SUNIONSTORE",
+    "SDIFFSTORE", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "GEOSEARCHSTORE", "PFMERGE",
+    "BITOP", "MSET",
+}
+
+
+def _believe(g: Gen, kind: str | None, args: list) -> None:
+    name = args[0].upper()
+    if kind is None or name not in CREATORS or len(args) < 2:
+        return
+    if name == "MSET":
+        for k in args[1::2]:
+            g.kinds[k] = "string"
+        return
+    dest = args[2] if name in ("BITOP",) else args[1]
+    g.kinds[dest] = kind
+
+
 def command(g: Gen) -> list:
-    args = _family(g)(g)
+    fn = _family(g)
+    args = fn(g)
+    _believe(g, FAMILY_KIND.get(fn.__name__), args)
     if g.p(0.07):
         args = _mutate(g, args)
+    if args[0] == "SPOP" and len(args) == 2:
+        args.append("1000000")  # a count past the cardinality: pops all, no random draw
     args[0] = _case(g, args[0])
     return args
 
@@ -685,7 +753,7 @@ def sequence(seed: int, length: int | None = None):
     rng = random.Random(seed)
     g = Gen(rng)
     proto = 3 if rng.random() < 0.5 else 2
-    n = length if length is not None else rng.randint(5, 40)
+    n = length if length is not None else rng.choice([rng.randint(5, 40), rng.randint(5, 90)])
     units = []
     for _ in range(n):
         units.append([tuple(to_bytes(a) for a in cmd) for cmd in unit(g)])

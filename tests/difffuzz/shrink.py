@@ -94,8 +94,8 @@ class Shrinker:
                 ai = 1
                 while ai < len(units[ui][ci]) and self.evals < self.budget:
                     cmd = units[ui][ci]
-                    if cmd[0].upper() in (b"MULTI", b"EXEC", b"DISCARD"):
-                        break
+                    if cmd[0].upper() in (b"MULTI", b"EXEC", b"DISCARD", b"SPOP"):
+                        break  # structure, or a count that keeps SPOP from drawing at random
                     replaced = False
                     for new in _candidates(cmd[ai]):
                         args = cmd[:ai] + ((new,) if new is not None else ()) + cmd[ai + 1:]
