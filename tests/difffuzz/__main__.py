@@ -48,6 +48,9 @@ def main() -> int:
     started = []
     if args.ferrite_bin:
         os.environ["FERRITE_BIN"] = args.ferrite_bin
+    if os.environ.get("FERRITE_BIN"):
+        # The servers run in their own work directories.
+        os.environ["FERRITE_BIN"] = os.path.abspath(os.environ["FERRITE_BIN"])
     import conftest  # the test suite's server launcher
 
     if args.redis_port:

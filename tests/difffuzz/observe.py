@@ -107,11 +107,18 @@ def unordered(node: Node, pairs: bool = False):
     return ("unordered", node.kind, len(node.value), tuple(sorted(items)))
 
 
-def _distinct(node: Node) -> bool:
+def _distinct(node: Node, with_values: bool) -> bool:
+    """Whether the drawn fields / members are distinct (values and scores may repeat)."""
     if not isinstance(node.value, tuple):
         return True
-    items = [c.raw for c in node.value]
-    return len(set(items)) == len(items)
+    items = list(node.value)
+    if with_values:
+        if items and isinstance(items[0].value, tuple):  # RESP3: [field, value] pairs
+            items = [c.value[0] for c in items if c.value]
+        else:
+            items = items[0::2]
+    raws = [c.raw for c in items]
+    return len(set(raws)) == len(raws)
 
 
 BLANK_KEYS = {b"idle", b"inactive", b"seen-time", b"active-time", b"radix-tree-keys", b"radix-tree-nodes"}
@@ -211,7 +218,8 @@ def observe_node(cmd, node: Node):
         distinct = None
         if len(cmd) > 2:
             try:
-                distinct = int(cmd[2]) >= 0 and _distinct(node)
+                with_values = len(cmd) > 3 and cmd[3].upper() in (b"WITHVALUES", b"WITHSCORES")
+                distinct = int(cmd[2]) >= 0 and _distinct(node, with_values)
             except ValueError:
                 pass
         return (shape(node), distinct)
