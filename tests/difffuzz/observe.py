@@ -125,8 +125,11 @@ BLANK_KEYS = {b"idle", b"inactive", b"seen-time", b"active-time", b"radix-tree-k
 
 
 def _blank(node: Node):
-    """Reply tree with the values that follow idle/radix keys blanked."""
+    """Reply tree with the values that follow idle/radix keys blanked, and millisecond
+    timestamps (XINFO STREAM FULL's delivery times) compared within 2 s."""
     if not isinstance(node.value, tuple):
+        if node.kind == b":" and 10**12 <= int(node.value) < 10**13:
+            return Near(int(node.value), 2000)
         return node.raw
     out, skip = [], False
     for c in node.value:
@@ -201,12 +204,16 @@ def observe_node(cmd, node: Node):
     n = name(cmd)
     if node.kind in (b"-", b"!"):
         return node.raw
+    if len(cmd) > 1 and cmd[1].upper() == b"HELP":
+        return shape(node)  # help lines are each server's own prose
     if n in NEAR and node.kind == b":":
         v = int(node.value)
         return v if v < 0 else Near(v, NEAR[n])
-    if n == b"OBJECT" and len(cmd) > 1 and cmd[1].upper() == b"IDLETIME":
+    if n == b"OBJECT" and len(cmd) > 1 and cmd[1].upper() in (b"IDLETIME", b"REFCOUNT"):
         # Redis shares the objects of small integers (0-9999) between keys, with one access
         # time for all: a key set to 4 reports the idle time of every other 4 in the server.
+        # Reference counts are Redis's memory management (a COPY of a shared integer is not
+        # shared; a value still referenced by a queued command's arguments counts 2).
         return shape(node)
     if n in SORTED:
         return unordered(node)
