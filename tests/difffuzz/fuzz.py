@@ -21,7 +21,7 @@ from resp_util import ConnectionClosed, ProtocolViolation, RespConn  # noqa: E40
 import gen  # noqa: E402
 import observe  # noqa: E402
 
-SCAN_STEPS_MAX = 200
+SCAN_STEPS_MAX = 5000  # COUNT 1 over a few hundred entries takes a few hundred calls
 
 
 @dataclass

@@ -24,12 +24,14 @@ import random
 KEYS = ["a", "b", "c", "{t}d", "w_1", "w_2"]
 FIELDS = ["f1", "f2", "f3", "1", ""]
 MEMBERS = ["1", "2", "3", "-1", "10", "x", "y", "z", "1.5", "", "a\x00b", "\xff\xfe", "m" * 70]
-VALUES = ["v", "1", "2", "-3", "10", "0", "1.5", "", "abc", "\x00\r\n\xff", "7" * 20, "z" * 50, "9223372036854775807"]
+VALUES = ["v", "1", "2", "-3", "10", "0", "1.5", "", "abc", "\x00\r\n\xff", "7" * 20, "z" * 50, "9223372036854775807",
+          "ohmytext", "mynewtext", "abcbdab", "bdcaba", "1e3", "0.1", "-0", "010"]
 INTS = ["0", "1", "2", "3", "5", "-1", "-2", "10", "100", "-100"]
 BAD_INTS = ["x", "", "1.5", "9223372036854775808", " 1", "01", "+1", "-0", "0x10", "9223372036854775807",
             "-9223372036854775808"]
 FLOATS = ["0", "1", "1.5", "-2.5", "3", "inf", "-inf", "+inf", "1e3", "-1e-2", "2.5e1", "1e400", "0.1", "10",
-          "-0", ".5", "5."]
+          "-0", ".5", "5.", "1.1", "100.5", "3.14159", "-0.0", "1e-300", "5e-324", "1.7976931348623157e308",
+          "9007199254740993", "123456789012345678", "0.3", "-7", "2e-5", "1E2", "0x1p3"]
 BAD_FLOATS = ["nan", "x", "", "1.5x", " 1", "0x10", "1e", "--1", "inf1"]
 # Malformed replacements for any argument. No large negative numbers: see the module header.
 JUNK = ["x", "", "-1", "1.5", "9223372036854775808", "FOO", "inf", "0", "-"]
@@ -504,9 +506,15 @@ def g_geo(g: Gen):
             return ["GEOSEARCH", k] + frm + by + opts
         return ["GEOSEARCHSTORE", g.key(), k] + frm + by + [o for o in opts if not o.startswith("WITH")] + g.flag("STOREDIST")
     if c == 7:
-        return ["GEORADIUS", k] + g.lonlat() + [g.pick(["100", "500"]), "km"] + g.flag("ASC", "DESC") + g.flag("WITHDIST")
+        store = g.pick([[], [], ["STORE", g.key()], ["STOREDIST", g.key()]])
+        return [g.pick(["GEORADIUS", "GEORADIUS_RO"] if not store else ["GEORADIUS"]), k] + g.lonlat() + \
+            [g.pick(["100", "500", "0", "-1"]), g.pick(["km", "m", "mi", "ft", "xx"])] + g.flag("ASC", "DESC") + \
+            ([] if store else g.flag("WITHDIST") + g.flag("WITHHASH")) + (["COUNT", g.pick(["1", "2"])] if g.p(0.3) else []) + store
     if c == 8:
-        return ["GEORADIUSBYMEMBER", k, g.pick(["Palermo", "p1"]), "300", "km"] + g.flag("ASC", "DESC") + g.flag("WITHCOORD")
+        store = g.pick([[], [], ["STORE", g.key()], ["STOREDIST", g.key()]])
+        return [g.pick(["GEORADIUSBYMEMBER", "GEORADIUSBYMEMBER_RO"] if not store else ["GEORADIUSBYMEMBER"]), k,
+                g.pick(["Palermo", "p1", "x"]), g.pick(["300", "1000"]), "km"] + g.flag("ASC", "DESC") + \
+            ([] if store else g.flag("WITHCOORD")) + store
     return ["ZRANGE", k, "0", "-1", "WITHSCORES"]
 
 
@@ -631,6 +639,11 @@ def g_keys(g: Gen):
         return ["UNWATCH"]
     if c == 28:
         return ["EXPIRE", k, g.pick(["100000", "200000"]), g.pick(["NX", "XX", "GT", "LT", "FOO", "NX"]), g.pick(["GT", "LT", "XX"])]
+    if c == 29:
+        # Key extraction from the command table, for any generated command.
+        return ["COMMAND", "GETKEYS"] + _family(g)(g)
+    if c == 30:
+        return g.pick([["PUBLISH", "ch", g.value()], ["FLUSHALL"] + g.flag("SYNC", "ASYNC"), ["ECHO"], ["PING", "a", "b"]])
     return ["EXISTS", k]
 
 
@@ -731,7 +744,7 @@ def command(g: Gen) -> list:
     fn = _family(g)
     args = fn(g)
     _believe(g, FAMILY_KIND.get(fn.__name__), args)
-    if g.p(0.07):
+    if g.p(0.09):
         args = _mutate(g, args)
     if args[0] == "SPOP" and len(args) == 2:
         args.append("1000000")  # a count past the cardinality: pops all, no random draw
