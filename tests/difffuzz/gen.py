@@ -476,9 +476,11 @@ def g_hll(g: Gen):
     if c == 5:
         return ["GET", k]  # the representation itself, sparse or dense, byte for byte
     if c == 6:
-        # Corrupt it (or not): PFCOUNT must then refuse as Redis does.
-        return g.pick([["SETRANGE", k, g.pick(["4", "15", "16", "20"]), g.pick(["x", "\xff", "\x00\x00"])],
-                       ["APPEND", k, "x"], ["SETRANGE", k, "0", "HYLL"]])
+        # Corrupt it (or not): PFCOUNT must then refuse as Redis does. Only whole one-byte
+        # sparse opcodes (ZERO 00xxxxxx, VAL 1xxxxxxx): a two-byte XZERO cut off at the end
+        # makes Redis read past the string (docs/COMPATIBILITY.md).
+        return g.pick([["SETRANGE", k, g.pick(["4", "8", "15"]), g.pick(["\x80", "\xff", "\x00", "\x02"])],
+                       ["APPEND", k, g.pick(["\x00", "\x80"])], ["SETRANGE", k, "0", "HYLL"]])
     if c == 7:
         return ["PFDEBUG", g.pick(["ENCODING", "TODENSE", "GETREG", "DECODE", "FOO"]), k]
     return ["PFADD", k] + [f"e{g.r.randint(0, 400)}" for _ in range(g.r.randint(5, 30))]
