@@ -148,6 +148,8 @@ class Outcome:
             queued = self.cmds[start + 1:self.first_diff]
             for j, (a, b) in enumerate(zip(obs_f[1], obs_r[1])):
                 if a != b and j < len(queued):
+                    if b == SORT_NOT_DOUBLE and observe.name(queued[j]) in (b"SORT", b"SORT_RO"):
+                        return "EXEC/SORT/stale-errno"  # see _stale_errno
                     return "EXEC/" + observe.name(queued[j]).decode("latin-1")
         return sig
 
@@ -223,6 +225,8 @@ def run(ferrite: Endpoint, redis: Endpoint, proto: int, cmds, timeout_s: float =
                 out.raws.append((b"", b""))
                 out.obs.append(("not sent: lex range over a skiplist with mixed scores",) * 2)
                 continue
+            if observe.name(cmd) == b"EXEC" and any(observe.name(q) in (b"SORT", b"SORT_RO") for q in theirs.queued):
+                _reset_errno(redis)  # see _stale_errno; a queued command may still leave one
             raw_f, obs_f = ours.call(cmd, timeout_s)
             raw_r, obs_r = theirs.call(cmd, timeout_s)
             if obs_f != obs_r and _stale_errno(cmd, raw_f, raw_r, theirs):
