@@ -617,6 +617,13 @@ COMMAND_SEQUENCES = {
         C("COMMAND", "GETKEYS", "get"), C("COMMAND", "GETKEYS", "foo"), C("COMMAND", "GETKEYS", "ping"),
         C("COMMAND", "GETKEYS", "lcs", "x", "y"), C("COMMAND", "GETKEYS"), C("COMMAND", "FOO"),
         X("COMMAND", "COUNT"),
+        # Found by tests/difffuzz: "no key arguments" comes before the arity check, a not_key
+        # spec (a shard channel) is no key, and a key-taking command whose arguments name no
+        # key is refused.
+        C("COMMAND", "GETKEYS", "keys", "a", "b"), C("COMMAND", "GETKEYS", "object", "help"),
+        C("COMMAND", "GETKEYS", "spublish", "ch", "m"), C("COMMAND", "GETKEYS", "ssubscribe", "ch"),
+        C("COMMAND", "GETKEYS", "xread", "x", "y", "z"), C("COMMAND", "GETKEYS", "lmpop", 0, "a", "LEFT"),
+        C("COMMAND", "GETKEYS", "object", "encoding"),
     ],
     "client": [
         C("CLIENT", "GETNAME"), C("CLIENT", "SETNAME", "foo"), C("CLIENT", "GETNAME"),

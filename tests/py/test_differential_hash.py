@@ -129,7 +129,7 @@ SECTIONS = [
     ]),
 ]
 
-# Large hashes: order-independent comparisons.
+# Large hashes: order-independent comparisons (and regressions found by tests/difffuzz).
 TABLE_SEQUENCES = {
     "hashtable-contents": [
         C(*("HSET big " + MANY513).split()), C("OBJECT", "ENCODING", "big"), C("HLEN", "big"),
@@ -146,6 +146,13 @@ TABLE_SEQUENCES = {
         C("HSET", "h", "a", "1", "b", "x" * 100), C("OBJECT", "ENCODING", "h"), P("HGETALL", "h"),
         C("HDEL", "h", "b"), C("OBJECT", "ENCODING", "h"), C("HGETALL", "h"),
         C("HRANDFIELD", "h", 5, "WITHVALUES"), C("HSCAN", "h", 0),
+    ],
+    # Found by tests/difffuzz (docs/COMPATIBILITY.md): HINCRBYFLOAT reads both operands as
+    # long doubles, as INCRBYFLOAT does, so 1e400 is an increment and not infinity.
+    "hincrbyfloat-long-double": [
+        C("HINCRBYFLOAT", "h", "a", "1e400"), C("HINCRBYFLOAT", "h", "b", "-1E400"),
+        C("HSET", "h", "c", "1e400"), C("HINCRBYFLOAT", "h", "c", 1), C("HINCRBYFLOAT", "h", "d", "1e4932"),
+        C("HINCRBYFLOAT", "h", "e", "1e4933"), C("HINCRBYFLOAT", "h", "a", "-1e400"), C("OBJECT", "ENCODING", "h"), P("HGETALL", "h"),
     ],
 }
 

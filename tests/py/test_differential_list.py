@@ -130,6 +130,13 @@ LIST_SEQUENCES = {
         X("COMMAND", "INFO", "lmpop"), C("COMMAND", "GETKEYS", "lmove", "a", "b", "left", "right"),
         C("COMMAND", "GETKEYS", "rpoplpush", "a", "b"), C("COMMAND", "GETKEYS", "lpush", "a", "x", "y"),
     ],
+    # Found by tests/difffuzz (docs/COMPATIBILITY.md): inside EXEC, an empty source answers
+    # BLMOVE and BRPOPLPUSH with a null bulk, the other blocking pops with a null array.
+    "blocking-inside-exec": [
+        C("MULTI"), C("BLMOVE", "a", "b", "LEFT", "LEFT", 0), C("BRPOPLPUSH", "a", "b", 0), C("BLPOP", "a", 0),
+        C("BRPOP", "a", "b", 0), C("BLMPOP", 0, 1, "a", "LEFT"), C("RPUSH", "a", "x"),
+        C("BRPOPLPUSH", "a", "b", 0), C("BLMOVE", "b", "a", "RIGHT", "LEFT", 0), C("EXEC"),
+    ],
     "many-chunks": [
         C("RPUSH", "big", *[f"e{i}" for i in range(3000)]), C("LLEN", "big"), C("LINDEX", "big", 1500),
         C("LINSERT", "big", "BEFORE", "e1500", BIG), C("LSET", "big", 10, "y" * 10000), C("LREM", "big", 0, "e7"),

@@ -60,6 +60,15 @@ SEQUENCES = {
         C("ZADD", "z", "1", "c", "2", "b", "3", "a"), C("SORT", "z", "ALPHA"), C("SORT", "z", "BY", "nosort"),
         C("SORT", "z", "BY", "nosort", "DESC", "LIMIT", "1", "1"), C("SORT", "z"),
     ],
+    # Found by tests/difffuzz (docs/COMPATIBILITY.md): SORT and SORT_RO convert the sorted set
+    # they sort to a skiplist for good, even when the sort fails.
+    "zset-encoding-after-sort": [
+        C("ZADD", "z", 1, "a", 2, "b"), C("OBJECT", "ENCODING", "z"), C("SORT_RO", "z", "ALPHA"),
+        C("OBJECT", "ENCODING", "z"), C("ZADD", "y", 0, "x"), C("SORT", "y"), C("OBJECT", "ENCODING", "y"),
+        C("ZADD", "w", 0, "1"), C("SORT", "w", "BY", "nosort", "STORE", "d"), C("OBJECT", "ENCODING", "w"),
+        C("ZADD", "v", 0, "1"), C("SORT", "v", "LIMIT"), C("OBJECT", "ENCODING", "v"),
+        C("ZADD", "-0", "-0", "m"), C("ZSCORE", "-0", "m"), C("SORT", "-0"), C("ZSCORE", "-0", "m"),
+    ],
     "bytes": [
         C("RPUSH", "l", b"\xc3\xa9", "f", "E", "e", b"\x80", b"\xff", "a_b", "aB", b"a\x00b", b"a\x00a", "a"),
         C("SORT", "l", "ALPHA"), C("SORT", "l", "ALPHA", "DESC"), C("SORT", "l", "ALPHA", "STORE", "d"),

@@ -28,12 +28,13 @@ use super::{NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, int_arg};
 use crate::engine::Engine;
 use crate::glob::glob_match;
 use crate::keyspace::{Db, Value};
+use crate::ldouble;
 use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
 use crate::types::hash::Hash;
-use crate::util::{incr_by_float, parse_f64};
+use crate::util::incr_by_float;
 
 const NOT_INTEGER_HASH: &str = "ERR hash value is not an integer";
 const NOT_FLOAT_HASH: &str = "ERR hash value is not a float";
@@ -337,11 +338,13 @@ pub fn hincrby(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
 /// Redis's long-double text semantics, keeping the field's TTL; replies the new value.
 pub fn hincrbyfloat(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let (field, increment) = (&args[2][..], &args[3][..]);
-    let Some(parsed) = parse_f64(increment) else {
+    // Both operands are long doubles in Redis (1e400 is a valid increment there), as in
+    // INCRBYFLOAT.
+    let Some(parsed) = ldouble::parse(increment) else {
         ctx.out.error(NOT_FLOAT);
         return;
     };
-    if parsed.is_infinite() {
+    if !parsed.is_finite() {
         ctx.out.error(INCR_NAN);
         return;
     }
@@ -350,7 +353,7 @@ pub fn hincrbyfloat(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let (mut db, out) = db_and_out(ctx);
     let outcome = with_hash_or_create(&mut db, &args[1], |hash| {
         let current = hash.get(field).unwrap_or(b"0");
-        if parse_f64(current).is_none() {
+        if ldouble::parse(current).is_none() {
             return Err(NOT_FLOAT_HASH);
         }
         let sum = incr_by_float(current, increment).ok_or(RESULT_NAN)?;

@@ -148,6 +148,16 @@ impl ZSet {
         matches!(self.repr, Repr::Packed(_))
     }
 
+    /// Converts a listpack set to the skiplist form (no-op if it is one already). Redis's SORT
+    /// does this to every sorted set it sorts, so OBJECT ENCODING shows it afterwards.
+    pub fn convert_to_skiplist(&mut self, hasher: &RandomState) {
+        if let Repr::Packed(run) = &self.repr {
+            let tree = Tree::from_sorted(run.iter());
+            let index = Index::build(&tree, hasher.clone());
+            self.repr = Repr::Big(Box::new(Big { tree, index }));
+        }
+    }
+
     /// The encoding name OBJECT ENCODING reports.
     pub fn encoding(&self) -> &'static str {
         match &self.repr {

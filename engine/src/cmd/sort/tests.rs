@@ -131,6 +131,27 @@ fn patterns_inside_multi_and_exec() {
 }
 
 #[test]
+fn sorting_a_sorted_set_converts_it_to_a_skiplist() {
+    // Found by tests/difffuzz: Redis 7.0 converts every sorted set it sorts (SORT_RO too,
+    // and even when the sort then fails), and OBJECT ENCODING shows it.
+    let mut t = client();
+    t.run(&["zadd", "z", "1", "a", "2", "b"]);
+    assert_eq!(t.run(&["object", "encoding", "z"]), "$8\r\nlistpack\r\n");
+    assert_eq!(
+        t.run(&["sort_ro", "z", "alpha"]),
+        "*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+    );
+    assert_eq!(t.run(&["object", "encoding", "z"]), "$8\r\nskiplist\r\n");
+    t.run(&["zadd", "y", "0", "x"]);
+    assert!(t.run(&["sort", "y"]).starts_with("-ERR One or more scores"));
+    assert_eq!(t.run(&["object", "encoding", "y"]), "$8\r\nskiplist\r\n");
+    assert_eq!(
+        t.run(&["zrange", "y", "0", "-1", "withscores"]),
+        "*2\r\n$1\r\nx\r\n$1\r\n0\r\n"
+    );
+}
+
+#[test]
 fn store_wakes_a_blocked_client() {
     let mut t = client();
     let mut waiter = TestClient::connect(t.engine, t.now);

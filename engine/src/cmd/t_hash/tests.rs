@@ -241,3 +241,26 @@ fn encodings_from_hincrbyfloat_results() {
     assert!(run(&mut t, "hincrbyfloat r a 1e70").starts_with("$71\r\n1"));
     assert_eq!(run(&mut t, "object encoding r"), "$9\r\nhashtable\r\n");
 }
+
+#[test]
+fn hincrbyfloat_takes_long_double_operands() {
+    // Found by tests/difffuzz: 1e400 overflows a double but not a long double, which is what
+    // Redis parses both the increment and the field's value as (like INCRBYFLOAT).
+    let mut t = client();
+    assert!(
+        run(&mut t, "hincrbyfloat h a 1e400").starts_with("$401\r\n10000000000000000000281880")
+    );
+    assert!(run(&mut t, "hincrbyfloat h a 1").starts_with("$401\r\n1"));
+    assert!(run(&mut t, "hincrbyfloat h a -1e400").starts_with("$1\r\n"));
+    assert_eq!(
+        run(&mut t, "hincrbyfloat h a 1e5000"),
+        "-ERR value is not a valid float\r\n"
+    );
+    replies(
+        &mut t,
+        &[
+            ("hset h b 1e400", ":1\r\n"),
+            ("hincrbyfloat h b -1e400", "$1\r\n0\r\n"),
+        ],
+    );
+}

@@ -115,6 +115,11 @@ fn blocking_move(
             return;
         }
     }
+    // Inside EXEC Redis answers an empty source with a null bulk here, where the other
+    // blocking commands (and a BLMOVE that timed out while blocked) answer a null array.
+    if ctx.client.in_exec && !serving {
+        return ctx.out.null();
+    }
     finish_empty(ctx, std::slice::from_ref(src), deadline);
 }
 
@@ -259,7 +264,11 @@ mod tests {
         let (mut a, mut b) = pair();
         b.run(&["multi"]);
         b.run(&["blpop", "k", "0"]);
-        assert_eq!(b.run(&["exec"]), "*1\r\n*-1\r\n");
+        // BLMOVE and BRPOPLPUSH answer a null bulk here, not a null array (found by
+        // tests/difffuzz).
+        b.run(&["blmove", "k", "d", "left", "left", "0"]);
+        b.run(&["brpoplpush", "k", "d", "0"]);
+        assert_eq!(b.run(&["exec"]), "*3\r\n*-1\r\n$-1\r\n$-1\r\n");
         a.run(&["blpop", "k", "0"]);
         b.run(&["multi"]);
         for v in ["a", "b", "c"] {
