@@ -87,6 +87,17 @@ pub struct Engine {
     pub evictor: crate::evict::Evictor,
     /// Fired when shutdown is requested.
     pub shutdown_signal: Signal,
+    /// Lua scripts and function libraries, and the gate a running script holds.
+    pub scripting: crate::scripting::Scripting,
+}
+
+/// Leaves the script gate when dropped (background work that entered it as a reader).
+struct ReaderRelease<'a>(&'a crate::scripting::gate::Gate);
+
+impl Drop for ReaderRelease<'_> {
+    fn drop(&mut self) {
+        self.0.exit_reader();
+    }
 }
 
 /// Copies the configuration pub/sub reads on every publish into its atomics.
@@ -144,6 +155,7 @@ impl Engine {
                 now.mono_us,
             )),
             evictor: Default::default(),
+            scripting: Default::default(),
         };
         engine.update_config(|_| ());
         engine.aof.configure(appendonly, appendfsync);
@@ -208,6 +220,10 @@ impl Engine {
             config.lfu_decay_time,
         );
         apply_pubsub_config(&self.keyspace.pubsub, &config);
+        self.scripting
+            .shared
+            .busy_threshold_ms
+            .store(config.busy_reply_threshold_ms, Ordering::Relaxed);
         result
     }
 
@@ -284,6 +300,13 @@ impl Engine {
 
     pub fn request_shutdown(&self, mode: ShutdownMode) {
         *self.shutdown.lock().unwrap_or_else(|p| p.into_inner()) = Some(mode);
+        // A script still running (SHUTDOWN NOSAVE while BUSY) stops at its next check.
+        if self.scripting.gate().held() {
+            self.scripting
+                .shared
+                .kill
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         self.shutdown_signal.fire();
     }
 
@@ -294,6 +317,12 @@ impl Engine {
     /// Removes due hash fields (HEXPIRE & co.) from the hashes noted as having field TTLs, at
     /// most `budget` fields per hash per pass; forgets hashes that no longer have any.
     pub fn active_expire_fields(&self, now: Now, budget: usize) {
+        // A running script holds every shard: skip this pass rather than wait for it.
+        let gate = self.scripting.gate();
+        if gate.enter_reader() != crate::scripting::gate::Entry::Entered {
+            return;
+        }
+        let _release = ReaderRelease(gate);
         for shard in 0..self.keyspace.shard_count() {
             let mut locked = self.keyspace.lock(smallvec::smallvec![shard]);
             for db in 0..self.keyspace.databases() {
@@ -320,6 +349,11 @@ impl Engine {
     /// One active-expiry pass over every shard; returns keys removed and whether due keys
     /// remain (the driver then runs again sooner).
     pub fn active_expire(&self, now: Now, budget_per_shard: usize) -> (usize, bool) {
+        let gate = self.scripting.gate();
+        if gate.enter_reader() != crate::scripting::gate::Entry::Entered {
+            return (0, false);
+        }
+        let _release = ReaderRelease(gate);
         let mut removed = 0;
         let mut more = false;
         for shard in 0..self.keyspace.shard_count() {

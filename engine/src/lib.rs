@@ -22,6 +22,7 @@ pub mod ldouble;
 pub mod planted;
 pub mod pubsub;
 pub mod resp;
+pub mod scripting;
 pub mod session;
 pub mod signal;
 #[cfg(test)]

@@ -71,6 +71,9 @@ impl<I: Io> Node<I> {
             tcp_port,
             config,
         }));
+        // A running script reads the time through the I/O environment (BUSY, SCRIPT KILL).
+        let clock_io = io.clone();
+        engine.scripting.set_clock(Arc::new(move || now(&clock_io)));
         let aof_file = if aof_config.appendonly {
             let file = aof::load(&io, &engine, &aof_config)
                 .await

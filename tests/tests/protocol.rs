@@ -225,7 +225,10 @@ fn maxclients_refuses_extra_connections() {
     // The start-up probe's connection may not be reaped yet: wait until `a` is alone.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while a.cmd(&["INFO", "clients"]).contains("connected_clients:2") {
-        assert!(std::time::Instant::now() < deadline, "probe connection never reaped");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "probe connection never reaped"
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     let mut b = server.connect();

@@ -5,7 +5,9 @@
 //! Every handler writes exactly one reply to `ctx.out`.
 
 pub mod conn;
+pub mod eval;
 pub mod expire;
+pub mod function;
 pub mod keys;
 pub mod multi;
 pub mod pubsub;
