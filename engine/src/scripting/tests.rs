@@ -8,6 +8,15 @@ fn eval(t: &mut crate::testing::TestClient, script: &str, rest: &[&str]) -> Stri
     t.run(&args)
 }
 
+fn raw(t: &mut crate::testing::TestClient, args: &[&[u8]]) -> Vec<u8> {
+    let args: Vec<bytes::Bytes> = args
+        .iter()
+        .map(|a| bytes::Bytes::copy_from_slice(a))
+        .collect();
+    t.session.execute(t.engine, &args, t.now);
+    t.session.out.buf.split().to_vec()
+}
+
 #[test]
 fn conversions_lua_to_resp() {
     let mut t = client();
@@ -226,4 +235,179 @@ fn a_long_script_times_out_and_can_be_killed() {
     );
     assert!(reply.starts_with("-ERR Script killed"), "{reply}");
     assert_eq!(t.run(&["get", "w"]), "$1\r\n1\r\n");
+}
+
+#[test]
+fn functions_load_call_list_dump_restore() {
+    let mut t = client();
+    let lib = "#!lua name=mylib\nredis.register_function('myfunc', function(keys, args) return args[1] end)";
+    assert_eq!(t.run(&["function", "load", lib]), "$5\r\nmylib\r\n");
+    assert_eq!(
+        t.run(&["function", "load", lib]),
+        "-ERR Library 'mylib' already exists\r\n"
+    );
+    assert_eq!(t.run(&["fcall", "myfunc", "0", "hello"]), "$5\r\nhello\r\n");
+    assert_eq!(
+        t.run(&["fcall", "nofunc", "0"]),
+        "-ERR Function not found\r\n"
+    );
+    assert_eq!(
+        t.run(&["fcall_ro", "myfunc", "0", "hello"]),
+        "-ERR Can not execute a script with write flag using *_ro command.\r\n"
+    );
+    assert_eq!(
+        t.run(&["fcall", "myfunc", "x"]),
+        "-ERR Bad number of keys provided\r\n"
+    );
+    let ro = "#!lua name=lib2\nredis.register_function{function_name='ro', callback=function(keys, args) return redis.call('set','x','1') end, flags={'no-writes'}, description='d'}";
+    assert_eq!(t.run(&["function", "load", ro]), "$4\r\nlib2\r\n");
+    assert_eq!(
+        t.run(&["fcall", "ro", "0"]),
+        "-ERR Write commands are not allowed from read-only scripts. script: ro, on @user_function:2.\r\n"
+    );
+    assert_eq!(
+        t.run(&["function", "list", "libraryname", "lib2"]),
+        "*1\r\n*6\r\n$12\r\nlibrary_name\r\n$4\r\nlib2\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*1\r\n*6\r\n$4\r\nname\r\n$2\r\nro\r\n$11\r\ndescription\r\n$1\r\nd\r\n$5\r\nflags\r\n*1\r\n+no-writes\r\n"
+    );
+    assert_eq!(
+        t.run(&["function", "load", "#!lua name=x\nredis.call('ping')"]),
+        "-ERR Error registering functions: ERR user_function:2: Script attempted to access nonexistent global variable 'call'\r\n"
+    );
+    assert_eq!(
+        t.run(&[
+            "function",
+            "load",
+            "#!lua name=x\nredis.register_function('a', 5)"
+        ]),
+        "-ERR Error registering functions: ERR second argument to redis.register_function must be a function\r\n"
+    );
+    assert_eq!(
+        t.run(&["function", "load", "#!lua name=x\nreturn 1"]),
+        "-ERR No functions registered\r\n"
+    );
+    assert_eq!(
+        t.run(&[
+            "function",
+            "load",
+            "#!lua name=x\nredis.register_function('myfunc', function() end)"
+        ]),
+        "-ERR Function myfunc already exists\r\n"
+    );
+    // DUMP, FLUSH, RESTORE round trip.
+    let dump = raw(&mut t, &[b"function", b"dump"]);
+    let start = dump.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let payload = &dump[start..dump.len() - 2];
+    assert_eq!(t.run(&["function", "flush"]), "+OK\r\n");
+    assert_eq!(
+        t.run(&["fcall", "myfunc", "0", "a"]),
+        "-ERR Function not found\r\n"
+    );
+    assert_eq!(raw(&mut t, &[b"function", b"restore", payload]), b"+OK\r\n");
+    assert_eq!(t.run(&["fcall", "myfunc", "0", "a"]), "$1\r\na\r\n");
+    assert_eq!(
+        raw(&mut t, &[b"function", b"restore", payload]),
+        b"-ERR Library lib2 already exists\r\n"
+    );
+    assert_eq!(
+        raw(&mut t, &[b"function", b"restore", payload, b"replace"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(
+        t.run(&["function", "restore", "junk"]),
+        "-ERR DUMP payload version or checksum are wrong\r\n"
+    );
+    assert_eq!(
+        t.run(&["function", "delete", "nolib"]),
+        "-ERR Library not found\r\n"
+    );
+    assert_eq!(t.run(&["function", "delete", "lib2"]), "+OK\r\n");
+    assert_eq!(t.run(&["fcall", "ro", "0"]), "-ERR Function not found\r\n");
+}
+
+#[test]
+fn script_effects_are_logged_as_one_record_and_replay() {
+    use crate::aof::record;
+    let config = crate::config::Config {
+        appendonly: true,
+        ..crate::config::Config::default()
+    };
+    let mut t = crate::testing::client_with(config);
+    t.run(&["function", "load", "#!lua name=l\nredis.register_function('incr2', function(keys) redis.call('incr', keys[1]) return redis.call('incr', keys[1]) end)"]);
+    // The script's writes, not the script: a random choice replays as what it chose.
+    eval(
+        &mut t,
+        "redis.call('sadd', 's', 'a', 'b', 'c') redis.call('spop', 's') redis.call('get', 'nothing') return redis.call('set', KEYS[1], ARGV[1])",
+        &["1", "k", "v"],
+    );
+    t.run(&["fcall", "incr2", "1", "n"]);
+    eval(
+        &mut t,
+        "redis.set_repl(redis.REPL_NONE) redis.call('set', 'unlogged', '1')",
+        &["0"],
+    );
+    let (tail, _) = t.engine.aof.take_tail();
+    let mut records = Vec::new();
+    record::read_all(&tail, 0, |r| records.push(r)).expect("well-formed records");
+    let names: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            r.commands
+                .iter()
+                .map(|(_, args)| String::from_utf8_lossy(&args[0]).to_ascii_lowercase())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            vec!["function".to_string()],
+            vec!["sadd".into(), "srem".into(), "set".into()],
+            vec!["incr".into(), "incr".into()],
+        ]
+    );
+    let mut fresh = client();
+    for r in &records {
+        crate::aof::replay(fresh.engine, r).expect("replays");
+    }
+    for query in [
+        &["smembers", "s"][..],
+        &["get", "k"],
+        &["get", "n"],
+        &["fcall", "incr2", "1", "n"],
+    ] {
+        assert_eq!(fresh.run(query), t.run(query), "{query:?}");
+    }
+}
+
+#[test]
+fn scripts_inside_multi_and_sandbox() {
+    let mut t = client();
+    t.run(&["multi"]);
+    assert_eq!(
+        eval(&mut t, "return redis.call('incr', 'c')", &["0"]),
+        "+QUEUED\r\n"
+    );
+    t.run(&["incr", "c"]);
+    assert_eq!(t.run(&["exec"]), "*2\r\n:1\r\n:2\r\n");
+    for global in [
+        "os", "io", "print", "debug", "loadfile", "dofile", "require", "setfenv",
+    ] {
+        let reply = eval(&mut t, &format!("return {global}"), &["0"]);
+        assert!(
+            reply.contains(&format!("nonexistent global variable '{global}'")),
+            "{global}: {reply}"
+        );
+    }
+    // loadstring'd code runs in the same read-only sandbox.
+    let reply = eval(&mut t, "return loadstring('x = 1')()", &["0"]);
+    assert!(
+        reply.contains("Attempt to modify a readonly table"),
+        "{reply}"
+    );
+    assert_eq!(eval(&mut t, "return string.nope == nil", &["0"]), ":1\r\n");
+    // Blocking commands are `noscript` in Redis 7.0.
+    assert!(
+        eval(&mut t, "return redis.call('blpop', 'nolist', 0)", &["0"])
+            .starts_with("-ERR This Redis command is not allowed from script")
+    );
 }
