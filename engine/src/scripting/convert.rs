@@ -9,7 +9,7 @@
 //!
 //! Lua -> RESP (what a script returns), in the caller's protocol: string -> bulk; number ->
 //! integer (C's truncating cast, so out-of-range and NaN give i64::MIN); boolean -> `:1`/null
-//! in RESP2, `#t`/`#f` in RESP3; table with `err` / `ok` / `double` / `big_number` / `map` /
+//! (in RESP3 as well, as Redis 7.0 does); table with `err` / `ok` / `double` / `big_number` / `map` /
 //! `set` fields -> that type; other table -> array up to the first nil; anything else -> null.
 
 use mlua::{Lua, Table, Value};
@@ -175,12 +175,12 @@ pub fn lua_number_to_i64(n: f64) -> i64 {
     }
 }
 
-/// Writes a script's return value as a reply.
-pub fn lua_to_reply(out: &mut Reply, value: &Value) {
-    write_value(out, value, 0);
+/// Writes a script's return value as a reply; `script_resp3` after `redis.setresp(3)`.
+pub fn lua_to_reply(out: &mut Reply, value: &Value, script_resp3: bool) {
+    write_value(out, value, 0, script_resp3);
 }
 
-fn write_value(out: &mut Reply, value: &Value, depth: usize) {
+fn write_value(out: &mut Reply, value: &Value, depth: usize, script_resp3: bool) {
     if depth > DEPTH_MAX {
         return out.error("ERR reached lua stack limit");
     }
@@ -188,16 +188,12 @@ fn write_value(out: &mut Reply, value: &Value, depth: usize) {
         Value::String(s) => out.bulk(&s.as_bytes()),
         Value::Integer(n) => out.int(*n),
         Value::Number(n) => out.int(lua_number_to_i64(*n)),
-        Value::Boolean(b) => {
-            if out.resp3() {
-                out.boolean(*b)
-            } else if *b {
-                out.int(1)
-            } else {
-                out.null()
-            }
-        }
-        Value::Table(t) => write_table(out, t, depth),
+        // As Redis 7.0: booleans follow the script's protocol (`redis.setresp`), not the
+        // caller's: after setresp(3) they are RESP booleans (`:1`/`:0` to a RESP2 caller).
+        Value::Boolean(b) if script_resp3 => out.boolean(*b),
+        Value::Boolean(true) => out.int(1),
+        Value::Boolean(false) => out.null(),
+        Value::Table(t) => write_table(out, t, depth, script_resp3),
         _ => out.null(),
     }
 }
@@ -209,7 +205,7 @@ fn string_field(t: &Table, name: &str) -> Option<Vec<u8>> {
     }
 }
 
-fn write_table(out: &mut Reply, t: &Table, depth: usize) {
+fn write_table(out: &mut Reply, t: &Table, depth: usize, script_resp3: bool) {
     if let Some(err) = string_field(t, "err") {
         return out.error(err);
     }
@@ -239,8 +235,8 @@ fn write_table(out: &mut Reply, t: &Table, depth: usize) {
         let pairs: Vec<(Value, Value)> = map.pairs::<Value, Value>().flatten().collect();
         out.map(pairs.len());
         for (k, v) in &pairs {
-            write_value(out, k, depth + 1);
-            write_value(out, v, depth + 1);
+            write_value(out, k, depth + 1, script_resp3);
+            write_value(out, v, depth + 1, script_resp3);
         }
         return;
     }
@@ -252,7 +248,7 @@ fn write_table(out: &mut Reply, t: &Table, depth: usize) {
             .collect();
         out.set(members.len());
         for k in &members {
-            write_value(out, k, depth + 1);
+            write_value(out, k, depth + 1, script_resp3);
         }
         return;
     }
@@ -265,7 +261,7 @@ fn write_table(out: &mut Reply, t: &Table, depth: usize) {
     }
     out.array(items.len());
     for item in &items {
-        write_value(out, item, depth + 1);
+        write_value(out, item, depth + 1, script_resp3);
     }
 }
 

@@ -295,14 +295,16 @@ pub fn run(
     });
     ctx.client.in_exec = in_exec;
     ctx.client.db = db;
-    lua.remove_app_data::<RunFlags>();
+    let script_resp3 = lua
+        .remove_app_data::<RunFlags>()
+        .is_some_and(|flags| flags.resp == 3);
     match result {
         Ok(values) => {
             let mut values = values.into_iter();
             let ok = matches!(values.next(), Some(Value::Boolean(true)));
             let value = values.next().unwrap_or(Value::Nil);
             if ok {
-                convert::lua_to_reply(ctx.out, &value);
+                convert::lua_to_reply(ctx.out, &value, script_resp3);
             } else {
                 write_script_error(ctx.out, &value, options.name);
             }

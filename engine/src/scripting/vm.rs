@@ -93,6 +93,16 @@ G.rawset = raising(function(t, k, v)
   if protected[t] then return false, {err = 'ERR Attempt to modify a readonly table'} end
   return true, rawset(t, k, v)
 end)
+-- A script's pcall sees an error table as its message string, as in Redis 7.0.
+local raw_pcall, select, unpack = pcall, select, unpack
+local function caught(ok, ...)
+  if not ok then
+    local e = ...
+    if type(e) == 'table' and type(e.err) == 'string' then return false, e.err end
+  end
+  return ok, ...
+end
+G.pcall = function(...) return caught(raw_pcall(...)) end
 G.loadstring = function(s, name)
   local f, e = raw_loadstring(s, name)
   if f then setfenv(f, env) end
