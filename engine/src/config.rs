@@ -53,6 +53,9 @@ pub struct Config {
     pub notify_keyspace_events: u32,
     /// `client-output-buffer-limit` per client class, indexed by [`ObufClass`].
     pub client_output_buffer_limit: [ObufLimit; 3],
+    /// `busy-reply-threshold` (alias `lua-time-limit`): how long a script runs before other
+    /// clients get BUSY and SCRIPT KILL may stop it, in milliseconds.
+    pub busy_reply_threshold_ms: u64,
 }
 
 /// The client classes of `client-output-buffer-limit`, in the order Redis prints them.
@@ -239,6 +242,7 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1024 * 1024 * 1024,
             hz: 10,
+            busy_reply_threshold_ms: crate::scripting::BUSY_REPLY_THRESHOLD_MS_DEFAULT,
             timeout: 0,
             dir: ".".into(),
             appendonly: false,
@@ -470,6 +474,24 @@ static PARAMS: &[Param] = &[
         set: |c, v| {
             // Redis clamps hz into 1..=500 rather than refusing.
             c.hz = parse_int(v)?.clamp(1, 500) as u32;
+            Ok(())
+        },
+    },
+    Param {
+        name: "busy-reply-threshold",
+        mutable: true,
+        get: |c| c.busy_reply_threshold_ms.to_string(),
+        set: |c, v| {
+            c.busy_reply_threshold_ms = parse_bounded(v, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "lua-time-limit",
+        mutable: true,
+        get: |c| c.busy_reply_threshold_ms.to_string(),
+        set: |c, v| {
+            c.busy_reply_threshold_ms = parse_bounded(v, 0, i64::MAX)? as u64;
             Ok(())
         },
     },

@@ -91,6 +91,17 @@ pub struct Engine {
     pub persist: crate::persist::Persistence,
     /// `stop-writes-on-bgsave-error` applies (save rules set and the option on): hot copy.
     pub misconf_applies: AtomicBool,
+    /// Lua scripts and function libraries, and the gate a running script holds.
+    pub scripting: crate::scripting::Scripting,
+}
+
+/// Leaves the script gate when dropped (background work that entered it as a reader).
+struct ReaderRelease<'a>(&'a crate::scripting::gate::Gate);
+
+impl Drop for ReaderRelease<'_> {
+    fn drop(&mut self) {
+        self.0.exit_reader();
+    }
 }
 
 /// Copies the configuration pub/sub reads on every publish into its atomics.
@@ -150,6 +161,7 @@ impl Engine {
             evictor: Default::default(),
             persist: crate::persist::Persistence::new(now.unix_us / 1_000_000),
             misconf_applies: AtomicBool::new(false),
+            scripting: Default::default(),
         };
         engine.update_config(|_| ());
         engine.aof.configure(appendonly, appendfsync);
@@ -218,6 +230,10 @@ impl Engine {
             config.lfu_decay_time,
         );
         apply_pubsub_config(&self.keyspace.pubsub, &config);
+        self.scripting
+            .shared
+            .busy_threshold_ms
+            .store(config.busy_reply_threshold_ms, Ordering::Relaxed);
         result
     }
 
@@ -294,6 +310,13 @@ impl Engine {
 
     pub fn request_shutdown(&self, mode: ShutdownMode) {
         *self.shutdown.lock().unwrap_or_else(|p| p.into_inner()) = Some(mode);
+        // A script still running (SHUTDOWN NOSAVE while BUSY) stops at its next check.
+        if self.scripting.gate().held() {
+            self.scripting
+                .shared
+                .kill
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         self.shutdown_signal.fire();
     }
 
@@ -304,6 +327,12 @@ impl Engine {
     /// Removes due hash fields (HEXPIRE & co.) from the hashes noted as having field TTLs, at
     /// most `budget` fields per hash per pass; forgets hashes that no longer have any.
     pub fn active_expire_fields(&self, now: Now, budget: usize) {
+        // A running script holds every shard: skip this pass rather than wait for it.
+        let gate = self.scripting.gate();
+        if gate.enter_reader() != crate::scripting::gate::Entry::Entered {
+            return;
+        }
+        let _release = ReaderRelease(gate);
         for shard in 0..self.keyspace.shard_count() {
             let mut locked = self.keyspace.lock(smallvec::smallvec![shard]);
             for db in 0..self.keyspace.databases() {
@@ -330,6 +359,11 @@ impl Engine {
     /// One active-expiry pass over every shard; returns keys removed and whether due keys
     /// remain (the driver then runs again sooner).
     pub fn active_expire(&self, now: Now, budget_per_shard: usize) -> (usize, bool) {
+        let gate = self.scripting.gate();
+        if gate.enter_reader() != crate::scripting::gate::Entry::Entered {
+            return (0, false);
+        }
+        let _release = ReaderRelease(gate);
         let mut removed = 0;
         let mut more = false;
         for shard in 0..self.keyspace.shard_count() {

@@ -24,6 +24,7 @@ pub mod planted;
 pub mod pubsub;
 pub mod rdb;
 pub mod resp;
+pub mod scripting;
 pub mod session;
 pub mod signal;
 pub mod sync;

@@ -239,3 +239,38 @@ pub fn write_info(engine: &crate::Engine, now: crate::Now, text: &mut String) {
         );
     }
 }
+
+impl crate::Engine {
+    /// Starts a snapshot (see `keyspace::snapshot`): the job, and the function libraries as
+    /// they were at that instant. With `log`, the job also records the log position it
+    /// splits the append-only log at. FUNCTION LOAD/DELETE/FLUSH/RESTORE run under every
+    /// shard lock (see `Session::call`), so neither the libraries nor their log records can
+    /// change while the snapshot starts.
+    pub fn begin_snapshot(
+        &self,
+        at_ms: u64,
+        log: bool,
+    ) -> Option<(Arc<crate::keyspace::snapshot::SnapshotJob>, Vec<Vec<u8>>)> {
+        let mut codes = Vec::new();
+        let job = self.keyspace.begin_snapshot(at_ms, || {
+            codes = self
+                .scripting
+                .functions()
+                .as_ref()
+                .map(|f| f.codes())
+                .unwrap_or_default();
+            if log { self.aof.appended() } else { 0 }
+        })?;
+        Some((job, codes))
+    }
+
+    /// Loads function libraries found in a snapshot (replacing any of the same name).
+    pub fn load_functions(&self, codes: &[Vec<u8>]) -> Result<(), String> {
+        let mut guard = self.scripting.functions();
+        let libraries = guard.as_mut().expect("functions() creates them");
+        for code in codes {
+            libraries.load(code, true, &self.scripting.shared.function_counts)?;
+        }
+        Ok(())
+    }
+}

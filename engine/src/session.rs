@@ -146,6 +146,41 @@ pub enum Step {
     /// [`Session::poll_blocked`] to say it is unblocked (woken by its `ClientHandle`, or at the
     /// deadline [`Session::block_deadline_ms`]).
     Blocked,
+    /// A script holds the keyspace (see `scripting::gate`): the command is parked. Write the
+    /// output, wait for the gate to change ([`Session::gate_seen`]), then call again.
+    Deferred,
+    /// The next command runs a script, which may keep the thread for a long time: call
+    /// [`Session::process_one`] again in a context where that is allowed (`Io::run_blocking`)
+    /// so the driver's other tasks keep running.
+    Script,
+}
+
+/// How a command passes the script gate.
+enum Admission<'e> {
+    /// As a reader (any command) or as the writer (a script): released when it ends.
+    Held { _release: GateHold<'e> },
+    /// Runs beside a busy script without touching the keyspace (SCRIPT KILL, ...).
+    Bypass,
+    /// Parked until the gate changes.
+    Defer,
+    /// Refused with BUSY.
+    Busy,
+}
+
+/// Releases the gate when the command is done, even if its handler panicked.
+struct GateHold<'e> {
+    gate: &'e crate::scripting::gate::Gate,
+    writer: bool,
+}
+
+impl Drop for GateHold<'_> {
+    fn drop(&mut self) {
+        if self.writer {
+            self.gate.exit_writer();
+        } else {
+            self.gate.exit_reader();
+        }
+    }
 }
 
 /// What a handler works with.
@@ -216,6 +251,15 @@ impl<'a, 'k> Ctx<'a, 'k> {
 
 pub struct Session {
     parser: RequestParser,
+    /// A command parked while a script holds the gate, to run again when it changes.
+    deferred: Option<Vec<Bytes>>,
+    /// The gate generation seen when the command was parked.
+    gate_seen: u64,
+    /// When set (by a multi-threaded driver), a script command is handed back as
+    /// [`Step::Script`] before it runs, for the driver to run it off its worker.
+    pub offload_scripts: bool,
+    /// A script command handed back as [`Step::Script`], to run on the next call.
+    script_pending: Option<Vec<Bytes>>,
     /// While blocked: the deadline (absolute Unix ms; `None` = none).
     blocked: Option<Option<u64>>,
     /// For the `stale-get` planted bug: the value each key had before this client's last SET.
@@ -230,6 +274,10 @@ impl Session {
         let authenticated = !engine.auth_required.load(Ordering::Relaxed);
         Session {
             parser: RequestParser::new(),
+            deferred: None,
+            gate_seen: 0,
+            offload_scripts: false,
+            script_pending: None,
             #[cfg(feature = "planted-bugs")]
             stale: std::collections::BTreeMap::new(),
             out: Reply::new(Protocol::Resp2).with_push_slot(handle.push_slot.clone()),
@@ -267,6 +315,14 @@ impl Session {
         if self.blocked.is_some() {
             return Step::Blocked;
         }
+        if let Some(args) = self.script_pending.take() {
+            self.execute_now(engine, &args, now);
+            return self.step_after_command();
+        }
+        if let Some(args) = self.deferred.take() {
+            self.execute(engine, &args, now);
+            return self.step_after_command();
+        }
         let limits = Limits {
             bulk_len_max: engine.proto_max_bulk_len.load(Ordering::Relaxed),
             unauthenticated: !self.client.authenticated
@@ -280,12 +336,70 @@ impl Session {
             }
             Ok(Some(args)) => {
                 self.execute(engine, &args, now);
-                if self.client.close_after_reply || self.client.handle.is_killed() {
-                    Step::Close
-                } else if self.blocked.is_some() {
-                    Step::Blocked
+                self.step_after_command()
+            }
+        }
+    }
+
+    fn step_after_command(&self) -> Step {
+        if self.client.close_after_reply || self.client.handle.is_killed() {
+            Step::Close
+        } else if self.blocked.is_some() {
+            Step::Blocked
+        } else if self.deferred.is_some() {
+            Step::Deferred
+        } else if self.script_pending.is_some() {
+            Step::Script
+        } else {
+            Step::Continue
+        }
+    }
+
+    /// The script gate generation a deferred session waits to see change.
+    pub fn gate_seen(&self) -> u64 {
+        self.gate_seen
+    }
+
+    pub fn is_deferred(&self) -> bool {
+        self.deferred.is_some()
+    }
+
+    /// Decides how `command` passes the script gate (see `scripting::gate`). Scripts (and
+    /// EXEC of a transaction that queued one) take it as the writer; everything else as a
+    /// reader. While a script holds it, commands are parked until it ends — or, once the
+    /// script is past `busy-reply-threshold`, refused with BUSY, except the `allow_busy`
+    /// ones that touch no key, which run at once (SCRIPT KILL, FUNCTION STATS, ...).
+    fn admit<'e>(&mut self, engine: &'e Engine, command: &Command) -> Admission<'e> {
+        let gate = engine.scripting.gate();
+        self.gate_seen = gate.generation();
+        if crate::scripting::takes_gate_as_writer(command, &self.client) {
+            if gate.enter_writer() {
+                return Admission::Held {
+                    _release: GateHold { gate, writer: true },
+                };
+            }
+            return if gate.timed_out() {
+                Admission::Busy
+            } else {
+                Admission::Defer
+            };
+        }
+        match gate.enter_reader() {
+            crate::scripting::gate::Entry::Entered => Admission::Held {
+                _release: GateHold {
+                    gate,
+                    writer: false,
+                },
+            },
+            crate::scripting::gate::Entry::Deferred { timed_out: false } => Admission::Defer,
+            crate::scripting::gate::Entry::Deferred { timed_out: true } => {
+                if !command.has(flag::ALLOW_BUSY) {
+                    Admission::Busy
+                } else if command.spec.keys != (0, 0, 0) {
+                    // WATCH: it must look at its keys, so it waits for the script.
+                    Admission::Defer
                 } else {
-                    Step::Continue
+                    Admission::Bypass
                 }
             }
         }
@@ -300,8 +414,20 @@ impl Session {
         self.client.close_after_reply = true;
     }
 
-    /// Runs one command through the shared checks and its handler.
+    /// Runs one command through the shared checks and its handler (a script command is handed
+    /// back as [`Step::Script`] first when [`Session::offload_scripts`] is set).
     pub fn execute(&mut self, engine: &Engine, args: &[Bytes], now: Now) {
+        if self.offload_scripts
+            && let Some(command) = Commands::get().lookup(&args[0])
+            && crate::scripting::takes_gate_as_writer(command, &self.client)
+        {
+            self.script_pending = Some(args.to_vec());
+            return;
+        }
+        self.execute_now(engine, args, now);
+    }
+
+    fn execute_now(&mut self, engine: &Engine, args: &[Bytes], now: Now) {
         debug_assert!(!args.is_empty(), "the parser never yields empty commands");
         // Messages this command publishes to this very client go into its reply, in place.
         let _executing = ExecutingGuard::new(&self.client.handle);
@@ -310,6 +436,8 @@ impl Session {
             .handle
             .last_interaction_mono_us
             .store(now.mono_us, Ordering::Relaxed);
+        let mut holding_gate = false;
+        let mut gate_hold = None;
         match resolve(args) {
             Err(error) => self.reject(engine, args, &error),
             Ok(command) => {
@@ -317,12 +445,28 @@ impl Session {
                     .handle
                     .last_command
                     .store(command.id, Ordering::Relaxed);
-                if engine.auth_required.load(Ordering::Relaxed)
+                let admission = if engine.auth_required.load(Ordering::Relaxed)
                     && !self.client.authenticated
                     && !command.has(flag::NO_AUTH)
                 {
+                    None
+                } else {
+                    Some(self.admit(engine, command))
+                };
+                match &admission {
+                    Some(Admission::Defer) => {
+                        self.deferred = Some(args.to_vec());
+                        return;
+                    }
+                    Some(Admission::Held { .. }) => holding_gate = true,
+                    _ => {}
+                }
+                if admission.is_none() {
                     self.reject(engine, args, b"NOAUTH Authentication required.");
-                } else if self.refused_for_memory(engine, command, now) {
+                } else if matches!(admission, Some(Admission::Busy)) {
+                    let busy = engine.scripting.shared.busy_error();
+                    self.reject(engine, args, busy.as_bytes());
+                } else if holding_gate && self.refused_for_memory(engine, command, now) {
                     self.reject(engine, args, crate::evict::OOM.as_bytes());
                 } else if self.refused_for_disk_error(engine, command) {
                     self.reject(engine, args, MISCONF_RDB.as_bytes());
@@ -344,6 +488,8 @@ impl Session {
                 } else {
                     self.call(engine, command, args, now);
                 }
+                // Blocked clients are served below, still inside the gate.
+                gate_hold = admission;
             }
         }
         // Under `appendfsync always` every reply — reads too — waits until everything logged
@@ -354,12 +500,13 @@ impl Session {
         }
         // Writes may have made keys ready for blocked clients (including this one, if it just
         // blocked and a write slipped in before it registered).
-        if engine.keyspace.ready.any() {
+        if holding_gate && engine.keyspace.ready.any() {
             engine.blocking.serve(engine, now);
             if self.blocked.is_some() {
                 self.poll_blocked(engine, now);
             }
         }
+        drop(gate_hold);
         // Pushes published after the command's last write (GETDEL's `del` event).
         self.out.splice();
         engine
@@ -547,7 +694,14 @@ impl Session {
         if self.planted(engine, command, args, now) {
             return;
         }
-        let locked = engine.keyspace.lock(shards);
+        // Function library changes (FUNCTION LOAD, DELETE, FLUSH, RESTORE) hold every shard,
+        // so a snapshot starting sees the libraries and the log position together (see
+        // `Engine::begin_snapshot`).
+        let locked = if command.spec.group == "scripting" && command.has(flag::WRITE) {
+            engine.keyspace.lock_all()
+        } else {
+            engine.keyspace.lock(shards)
+        };
         let errors_before = self.out.errors_written;
         let mut ctx = Ctx {
             engine,

@@ -76,7 +76,8 @@ impl TestClient {
         let mut closed = false;
         loop {
             match self.session.process_one(self.engine, &mut buf, self.now) {
-                Step::NeedMore | Step::Blocked => break,
+                Step::NeedMore | Step::Blocked | Step::Deferred => break,
+                Step::Script => {}
                 Step::Continue => {}
                 Step::Close => {
                     closed = true;

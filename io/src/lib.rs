@@ -54,6 +54,14 @@ pub trait Io: Clone + Send + Sync + 'static {
     where
         F: Future<Output = ()> + Send + 'static;
 
+    /// Runs `f`, which may keep the calling thread busy for a long time (a Lua script), so
+    /// that the environment's other tasks keep running meanwhile. A multi-threaded runtime
+    /// hands the calling worker's queued tasks to another thread first; a single-threaded
+    /// environment (the simulator) just runs `f`.
+    fn run_blocking<R, F: FnOnce() -> R>(&self, f: F) -> R {
+        f()
+    }
+
     /// Binds a TCP listener. `addr` is `host:port`; port 0 picks a free port.
     fn listen(&self, addr: &str) -> impl Future<Output = io::Result<Self::Listener>> + Send;
 

@@ -100,6 +100,19 @@ impl Io for TokioIo {
         splitmix64(&self.inner.rng_state)
     }
 
+    fn run_blocking<R, F: FnOnce() -> R>(&self, f: F) -> R {
+        // `block_in_place` hands this worker's core (its queue and LIFO slot, where tasks the
+        // script wakes would otherwise be stranded) to another thread. It exists only on the
+        // multi-threaded runtime.
+        let multi_thread = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if multi_thread {
+            tokio::task::block_in_place(f)
+        } else {
+            f()
+        }
+    }
+
     fn spawn<F>(&self, _name: &str, future: F)
     where
         F: Future<Output = ()> + Send + 'static,

@@ -174,11 +174,11 @@ async fn startup_rewrite<I: Io>(
     paths: &AofPaths,
     old: Manifest,
 ) -> io::Result<Log<I::File>> {
-    let job = engine
-        .keyspace
-        .begin_snapshot(io.unix_time_ms(), || engine.aof.appended())
+    let (job, functions) = engine
+        .begin_snapshot(io.unix_time_ms(), true)
         .expect("nothing else snapshots before the node serves");
-    let written = rewrite::write_base(io, engine, paths, &job, old.next_base_seq()).await;
+    let written =
+        rewrite::write_base(io, engine, paths, &job, &functions, old.next_base_seq()).await;
     engine.keyspace.end_snapshot();
     let (base, size) = written?;
     let (file, incr) = rewrite::create_incr(io, paths, old.next_incr_seq()).await?;
@@ -448,13 +448,11 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, config: Config, log: 
         let now = crate::now(&io);
         let job = if start_rewrite {
             // `None` while a BGSAVE runs: the request waits for it.
-            engine
-                .keyspace
-                .begin_snapshot(now.unix_ms(), || aof.appended())
+            engine.begin_snapshot(now.unix_ms(), true)
         } else {
             None
         };
-        if let Some(job) = job {
+        if let Some((job, functions)) = job {
             persist.take_rewrite_request();
             persist.set_running(ferrite_engine::persist::Running::Rewrite, now.mono_us);
             // Everything before the switch is in `data` or later in the tail.
@@ -500,6 +498,7 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, config: Config, log: 
                     &engine,
                     &paths,
                     job,
+                    functions,
                     manifest.next_base_seq(),
                 ));
             }

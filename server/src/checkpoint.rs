@@ -37,6 +37,7 @@ pub async fn write_snapshot<I: Io>(
     io: &I,
     engine: &Engine,
     job: &SnapshotJob,
+    functions: &[Vec<u8>],
     path: &Path,
     aof_base: bool,
 ) -> io::Result<u64> {
@@ -57,6 +58,9 @@ pub async fn write_snapshot<I: Io>(
             ("aof-base", if aof_base { b"1" } else { b"0" }),
         ],
     );
+    for code in functions {
+        rdb::write_function(&mut buf, code);
+    }
     let mut crc = 0u64;
     let mut size = 0u64;
     let mut flush = async |buf: &mut Vec<u8>, crc: &mut u64, last: bool| -> io::Result<()> {
@@ -110,12 +114,12 @@ pub async fn save<I: Io>(io: &I, engine: &Engine) -> Option<io::Result<()>> {
     let persist = &engine.persist;
     let started = now(io);
     let dirty_at_start = engine.keyspace.stats.dirty.load(Ordering::Acquire);
-    let job = engine.keyspace.begin_snapshot(started.unix_ms(), || 0)?;
+    let (job, functions) = engine.begin_snapshot(started.unix_ms(), false)?;
     persist.set_running(Running::Save, started.mono_us);
     let (path, dir) = rdb_path(engine);
     let temp = dir.join(format!("temp-{}.rdb", io.random_u64() % 1_000_000_000));
     let result = async {
-        write_snapshot(io, engine, &job, &temp, false).await?;
+        write_snapshot(io, engine, &job, &functions, &temp, false).await?;
         io.rename(&temp, &path).await?;
         io.sync_dir(&dir).await
     }
@@ -294,6 +298,12 @@ pub async fn load_rdb<I: Io>(io: &I, engine: &Engine, path: &Path) -> Result<u64
     }
     .await;
     let summary = result?;
+    engine.load_functions(&summary.functions).map_err(|e| {
+        LoadError(format!(
+            "{}: a function library fails to load: {e}",
+            path.display()
+        ))
+    })?;
     persist
         .loaded_keys
         .store(summary.keys_loaded, Ordering::Relaxed);
@@ -327,7 +337,7 @@ pub async fn load_at_startup<I: Io>(io: &I, engine: &Engine) -> Result<(), LoadE
 pub async fn rewrite_without_log<I: Io>(io: &I, engine: &Engine) -> Option<io::Result<()>> {
     let persist = &engine.persist;
     let started = now(io);
-    let job = engine.keyspace.begin_snapshot(started.unix_ms(), || 0)?;
+    let (job, functions) = engine.begin_snapshot(started.unix_ms(), false)?;
     persist.set_running(Running::Rewrite, started.mono_us);
     let config = engine.config();
     let paths = crate::aof::AofPaths::new(&config);
@@ -335,7 +345,8 @@ pub async fn rewrite_without_log<I: Io>(io: &I, engine: &Engine) -> Option<io::R
         io.create_dir_all(&paths.dir).await?;
         let old = read_manifest(io, &paths).await;
         let seq = old.as_ref().map_or(1, |m| m.next_base_seq());
-        let (base, size) = crate::aof::rewrite::write_base(io, engine, &paths, &job, seq).await?;
+        let (base, size) =
+            crate::aof::rewrite::write_base(io, engine, &paths, &job, &functions, seq).await?;
         let new = crate::aof::manifest::Manifest {
             base: Some(base),
             incrs: Vec::new(),

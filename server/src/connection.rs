@@ -42,6 +42,7 @@ pub async fn serve<I: Io>(
     };
     debug!(id = handle.id, %peer, "client connected");
     let mut session = Session::new(&engine, handle.clone());
+    session.offload_scripts = true;
     let result = drive(&io, &engine, &mut session, &handle, &mut stream).await;
     if let Err(error) = result {
         debug!(id = handle.id, %error, "connection error");
@@ -76,9 +77,17 @@ async fn drive<I: Io>(
             pending -= FLUSH_BYTES;
             flush(engine, session, stream).await?;
         }
+        let mut step = session.process_one(engine, &mut input, clock);
         loop {
-            match session.process_one(engine, &mut input, clock) {
-                Step::NeedMore | Step::Blocked => break,
+            match step {
+                Step::NeedMore | Step::Blocked | Step::Deferred => break,
+                Step::Script => {
+                    // Replies so far go out first: the script may run for a while, off this
+                    // worker so the runtime's other tasks (BUSY replies, SCRIPT KILL) run.
+                    flush(engine, session, stream).await?;
+                    step = io.run_blocking(|| session.process_one(engine, &mut input, clock));
+                    continue;
+                }
                 Step::Continue => {
                     if session.out.buf.len() >= FLUSH_BYTES {
                         flush(engine, session, stream).await?;
@@ -89,6 +98,7 @@ async fn drive<I: Io>(
                     return Ok(());
                 }
             }
+            step = session.process_one(engine, &mut input, clock);
         }
         flush(engine, session, stream).await?;
         handle
@@ -103,6 +113,24 @@ async fn drive<I: Io>(
             return Ok(());
         }
         let blocked = session.is_blocked();
+        // A command parked behind a running script: nothing more is read until the script
+        // ends or passes `busy-reply-threshold` (then it gets BUSY); see `scripting::gate`.
+        if session.is_deferred() {
+            let gate_changed = engine.scripting.gate().changed(session.gate_seen());
+            let killed = std::future::poll_fn(|cx| {
+                handle.waker.register(cx.waker());
+                if handle.is_killed() {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            });
+            select(boxed(gate_changed), boxed(killed)).await;
+            if handle.is_killed() {
+                return Ok(());
+            }
+            continue;
+        }
         // Woken by CLIENT KILL, shutdown, or output from other clients (pub/sub messages, a
         // reply served on our behalf).
         let woken = std::future::poll_fn(|cx| {

@@ -76,6 +76,9 @@ impl<I: Io> Node<I> {
             tcp_port,
             config,
         }));
+        // A running script reads the time through the I/O environment (BUSY, SCRIPT KILL).
+        let clock_io = io.clone();
+        engine.scripting.set_clock(Arc::new(move || now(&clock_io)));
         let addrs = listeners
             .iter()
             .filter_map(|l| l.local_addr().ok())

@@ -6,7 +6,9 @@
 
 pub mod conn;
 pub mod dump;
+pub mod eval;
 pub mod expire;
+pub mod function;
 pub mod keys;
 pub mod multi;
 pub mod persist;

@@ -244,11 +244,22 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
         ),
         "memory" => {
             let used = (engine.used_memory)();
+            let (lua_eval, lua_functions) = engine.scripting.memory();
+            let functions = engine
+                .scripting
+                .shared
+                .function_counts
+                .functions
+                .load(std::sync::atomic::Ordering::Relaxed);
             write!(
                 text,
-                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\n\
+                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_lua:{lua_eval}\r\n\
+                 used_memory_lua_human:{}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:{functions}\r\n\
+                 used_memory_vm_functions:{lua_functions}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\n\
                  maxmemory_policy:{}\r\nmem_allocator:libc\r\n",
                 human_bytes(used),
+                human_bytes(lua_eval as u64),
+                engine.scripting.cached_scripts(),
                 config.maxmemory,
                 human_bytes(config.maxmemory),
                 config.maxmemory_policy.name(),

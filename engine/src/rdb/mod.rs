@@ -99,6 +99,13 @@ pub fn write_header(out: &mut Vec<u8>, aux: &[(&str, &[u8])]) {
     }
 }
 
+/// One function library's source (`FUNCTION2` opcode), as Redis 7 writes them after the aux
+/// fields.
+pub fn write_function(out: &mut Vec<u8>, code: &[u8]) {
+    out.push(opcode::FUNCTION2);
+    reader::put_string(out, code);
+}
+
 pub fn write_select_db(out: &mut Vec<u8>, db: usize) {
     out.push(opcode::SELECTDB);
     reader::put_len(out, db as u64);

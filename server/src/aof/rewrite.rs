@@ -87,12 +87,13 @@ pub async fn write_base<I: Io>(
     engine: &Engine,
     paths: &AofPaths,
     job: &SnapshotJob,
+    functions: &[Vec<u8>],
     seq: u64,
 ) -> io::Result<(Entry, u64)> {
     let name = Manifest::base_name(&paths.base_name, seq);
     let temp = paths.dir.join(format!("temp-rewriteaof-{seq}.rdb"));
     let result = async {
-        let size = write_snapshot(io, engine, job, &temp, true).await?;
+        let size = write_snapshot(io, engine, job, functions, &temp, true).await?;
         io.rename(&temp, &paths.dir.join(&name)).await?;
         Ok(size)
     }
@@ -132,6 +133,7 @@ impl Running {
         engine: &Arc<Engine>,
         paths: &Arc<AofPaths>,
         job: Arc<SnapshotJob>,
+        functions: Vec<Vec<u8>>,
         base_seq: u64,
     ) -> Running {
         let result = Arc::new(Mutex::new(None));
@@ -145,7 +147,7 @@ impl Running {
             done.clone(),
         );
         io.spawn("aof-rewrite", async move {
-            let outcome = write_base(&io2, &engine2, &paths2, &job2, base_seq).await;
+            let outcome = write_base(&io2, &engine2, &paths2, &job2, &functions, base_seq).await;
             *result2.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
             done2.fire();
         });

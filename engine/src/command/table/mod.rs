@@ -13,6 +13,7 @@ mod hash;
 mod hyperloglog;
 mod list;
 mod pubsub;
+mod scripting;
 mod server;
 mod set;
 mod stream;
@@ -39,4 +40,5 @@ pub static FAMILIES: &[&[Spec]] = &[
     bitmap::COMMANDS,
     hyperloglog::COMMANDS,
     pubsub::COMMANDS,
+    scripting::COMMANDS,
 ];
