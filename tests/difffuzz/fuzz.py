@@ -82,6 +82,9 @@ class Side:
 
     def _observe(self, cmd, raw):
         n = observe.name(cmd)
+        if n == b"RESET" and raw == b"+RESET\r\n":  # runs even inside MULTI, and ends it
+            self.queued, self.in_multi = [], False
+            return raw
         if self.in_multi:
             if n == b"EXEC":
                 queued, self.queued, self.in_multi = self.queued, [], False

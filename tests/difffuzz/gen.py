@@ -646,6 +646,10 @@ def g_keys(g: Gen):
         return ["COMMAND", "GETKEYS"] + _family(g)(g)
     if c == 30:
         return g.pick([["PUBLISH", "ch", g.value()], ["FLUSHALL"] + g.flag("SYNC", "ASYNC"), ["ECHO"], ["PING", "a", "b"]])
+    if c == 31:
+        # Switch protocols mid-sequence (the rest of the sequence then runs on the other one).
+        return g.pick([["HELLO", "2"], ["HELLO", "3"], ["HELLO", "4"], ["HELLO", "x"], ["HELLO", "3", "AUTH", "a", "b"],
+                       ["HELLO", "2", "SETNAME", "n"], ["RESET"]])
     return ["EXISTS", k]
 
 

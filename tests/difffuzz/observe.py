@@ -212,6 +212,8 @@ def observe_node(cmd, node: Node):
         return "getkeys not compared"
     if node.kind in (b"-", b"!"):
         return node.raw
+    if n == b"HELLO":
+        return ("hello", node.kind)  # server name, version and connection id differ
     if len(cmd) > 1 and cmd[1].upper() == b"HELP":
         return shape(node)  # help lines are each server's own prose
     if n == b"COMMAND" and (len(cmd) < 2 or cmd[1].upper() != b"GETKEYS"):

@@ -793,6 +793,12 @@ AUTH_SEQUENCES = {
         C("HELLO", 3), C("HELLO", 3, "AUTH", "default", "wrong"), C("HELLO", "2", "AUTH", "default"),
         X("HELLO", 3, "AUTH", "default", PASSWORD), C("GET", "k"), C("PING"),
     ],
+    # Found by tests/difffuzz: HELLO authenticates when it reads AUTH, before later options.
+    "auth-hello-option-order": [
+        C("HELLO", 3, "AUTH", "default", "wrong", "junk"), C("GET", "k"),
+        C("HELLO", 3, "AUTH", "default", "wrong", "SETNAME", "a b"), C("HELLO", 3, "SETNAME", "a b", "AUTH", "x", "y"),
+        C("HELLO", 2, "AUTH", "default", PASSWORD, "junk"), C("GET", "k"), C("PING"),
+    ],
     "auth-reset": [C("AUTH", PASSWORD), C("SET", "k", "v"), C("RESET"), C("GET", "k"), C("AUTH", PASSWORD), C("GET", "k")],
     "auth-quit": [RAW(encode("QUIT"), close=True)],
     "auth-unauthenticated-multibulk": [RAW(b"*20\r\n", close=True)],

@@ -134,13 +134,16 @@ pub fn hello(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             Some(_) => return ctx.out.error("NOPROTO unsupported protocol version"),
         }
     }
-    let mut credentials = None;
     let mut name = None;
     let mut i = 2;
     while i < args.len() {
         let more = args.len() - 1 - i;
         if eq_ignore_case(&args[i], "auth") && more >= 2 {
-            credentials = Some((&args[i + 1], &args[i + 2]));
+            // Redis authenticates as soon as it reads the option, before it has seen the
+            // rest (an option after it may then be a syntax error, the login stands).
+            if !authenticate(ctx, &args[i + 1], &args[i + 2]) {
+                return ctx.out.error(WRONGPASS);
+            }
             i += 3;
         } else if eq_ignore_case(&args[i], "setname") && more >= 1 {
             if !valid_name(&args[i + 1]) {
@@ -154,11 +157,6 @@ pub fn hello(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             text.push(b'\'');
             return ctx.out.error(text);
         }
-    }
-    if let Some((user, password)) = credentials
-        && !authenticate(ctx, user, password)
-    {
-        return ctx.out.error(WRONGPASS);
     }
     if !ctx.client.authenticated {
         return ctx.out.error(
@@ -532,6 +530,15 @@ mod tests {
         assert_eq!(
             t.run(&["hello", "x"]),
             "-ERR Protocol version is not an integer or out of range\r\n"
+        );
+        // Found by tests/difffuzz: AUTH is tried when it is read, before a later bad option.
+        assert_eq!(
+            t.run(&["hello", "3", "auth", "a", "b", "foo"]),
+            "-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+        );
+        assert_eq!(
+            t.run(&["hello", "3", "auth", "default", "x", "foo"]),
+            "-ERR Syntax error in HELLO option 'foo'\r\n"
         );
         assert_eq!(
             t.run(&["hello", "3", "foo"]),
