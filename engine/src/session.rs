@@ -468,8 +468,8 @@ impl Session {
                     self.reject(engine, args, busy.as_bytes());
                 } else if holding_gate && self.refused_for_memory(engine, command, now) {
                     self.reject(engine, args, crate::evict::OOM.as_bytes());
-                } else if self.refused_for_disk_error(engine, command) {
-                    self.reject(engine, args, MISCONF_RDB.as_bytes());
+                } else if let Some(error) = self.refused_for_disk_error(engine, command) {
+                    self.reject(engine, args, error.as_bytes());
                 } else if engine.persist.loading.load(Ordering::Acquire)
                     && !command.has(flag::LOADING)
                 {
@@ -569,12 +569,20 @@ impl Session {
 
     /// `stop-writes-on-bgsave-error`: while the last background save failed, writes (and
     /// PING, as in Redis) are refused so that nobody mistakes unsaved data for saved.
-    fn refused_for_disk_error(&self, engine: &Engine, command: &Command) -> bool {
-        if !engine.misconf_applies.load(Ordering::Relaxed) || !engine.persist.save_failed() {
-            return false;
+    /// Also while a write to the append-only log fails (a full disk under `everysec` or
+    /// `no`) and is being retried.
+    fn refused_for_disk_error(&self, engine: &Engine, command: &Command) -> Option<String> {
+        let rdb = engine.misconf_applies.load(Ordering::Relaxed) && engine.persist.save_failed();
+        let aof = if engine.aof.enabled() {
+            engine.aof.write_error()
+        } else {
+            None
+        };
+        if !rdb && aof.is_none() {
+            return None;
         }
         let name = command.spec.name;
-        command.has(flag::WRITE)
+        let writes = command.has(flag::WRITE)
             || name == "ping"
             || (name == "exec"
                 && self.client.multi.as_ref().is_some_and(|multi| {
@@ -582,7 +590,15 @@ impl Session {
                         .queued
                         .iter()
                         .any(|(queued, _)| queued.has(flag::WRITE))
-                }))
+                }));
+        if !writes {
+            return None;
+        }
+        Some(match aof {
+            // Redis reports the log's error first.
+            Some(error) => format!("MISCONF Errors writing to the AOF file: {error}"),
+            None => MISCONF_RDB.to_string(),
+        })
     }
 
     /// A command was refused while a transaction is being queued: EXEC will abort.

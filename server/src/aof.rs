@@ -419,6 +419,8 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, config: Config, log: 
     let mut taken = aof.written();
     let mut incr_size = rewrite::file_size(&file).await;
     let mut running: Option<rewrite::Running> = None;
+    // Records a failed write left to write again (everysec/no).
+    let mut retry: Vec<u8> = Vec::new();
     loop {
         let stopping = engine.shutdown_requested().is_some();
         if !stopping {
@@ -434,7 +436,17 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, config: Config, log: 
                     None => std::future::pending().await,
                 }
             };
-            let wake = select(boxed(aof.wait_for_data()), boxed(rewrite_done));
+            // While a failed write waits to be retried, new data does not wake the writer
+            // (it would spin): the next tick retries.
+            let retrying = !retry.is_empty();
+            let data_ready = async {
+                if retrying {
+                    std::future::pending().await
+                } else {
+                    aof.wait_for_data().await
+                }
+            };
+            let wake = select(boxed(data_ready), boxed(rewrite_done));
             let _ = select(wake, select(boxed(tick), boxed(stop))).await;
         }
         let (data, end) = aof.take_tail();
@@ -443,6 +455,7 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, config: Config, log: 
         // Records from the rewrite's switch position on go to the new log; see `rewrite`.
         let start_rewrite = running.is_none()
             && !stopping
+            && retry.is_empty()
             && (persist.rewrite_requested() || auto_rewrite_due(&engine, &config, incr_size));
         let mut data = data;
         let now = crate::now(&io);
@@ -504,13 +517,45 @@ pub async fn run_writer<I: Io>(io: I, engine: Arc<Engine>, config: Config, log: 
             }
             data = after;
         }
+        // A write that failed earlier (everysec/no) goes first, in order.
+        if !retry.is_empty() {
+            let mut all = std::mem::take(&mut retry);
+            all.extend_from_slice(&data);
+            data = all;
+        }
         if !data.is_empty() {
-            incr_size += data.len() as u64;
-            if let Err(e) = file.append(Bytes::from(data)).await {
-                return fail(&engine, "write", e);
+            let len = data.len() as u64;
+            match file.append(Bytes::from(data.clone())).await {
+                Ok(()) => {
+                    incr_size += len;
+                    if aof.write_error().is_some() {
+                        info!("the append-only file is writable again");
+                        aof.set_write_error(None);
+                    }
+                    aof.mark_written(end);
+                    written_unsynced = true;
+                }
+                Err(e) if fsync != Fsync::Always => {
+                    // A full disk under everysec/no: drop what part of the write landed (a
+                    // torn record must not stay in the middle of the log), keep the data, refuse
+                    // writes with -MISCONF, and try again on the next round. Under `always`
+                    // replies wait on this write, so the node stops instead (as Redis exits).
+                    if let Err(e) = file.set_len(incr_size).await {
+                        return fail(&engine, "truncate", e);
+                    }
+                    if aof.write_error().is_none() {
+                        warn!(error = %e, "can't write the append-only file: refusing writes until it is writable again");
+                    }
+                    aof.set_write_error(Some(describe(&e)));
+                    if stopping {
+                        // Shutting down on a full disk: what was acknowledged under
+                        // everysec/no cannot be written; say so rather than loop.
+                        return fail(&engine, "write", e);
+                    }
+                    retry = data;
+                }
+                Err(e) => return fail(&engine, "write", e),
             }
-            aof.mark_written(end);
-            written_unsynced = true;
         } else {
             aof.mark_written(end);
         }
@@ -633,6 +678,18 @@ pub(crate) fn rewrite_finished(engine: &Engine, ok: bool, now_mono_us: u64) {
         persist
             .rewrite_failures_in_a_row
             .fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// An I/O error as Redis words it in `-MISCONF` (the OS's text, without Rust's decoration).
+fn describe(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(28) => "No space left on device".into(),
+        Some(5) => "Input/output error".into(),
+        _ => {
+            let text = e.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_string()
+        }
     }
 }
 

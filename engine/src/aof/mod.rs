@@ -66,6 +66,10 @@ pub struct Aof {
     durable: AtomicU64,
     /// A write or fsync failed: the node stops rather than acknowledge what may be lost.
     failed: AtomicBool,
+    /// Under `everysec`/`no`, the last write to the log failed (a full disk) and is being
+    /// retried: writes are refused with `-MISCONF` meanwhile. The error's text.
+    write_error: Mutex<Option<String>>,
+    write_error_set: AtomicBool,
     /// The driver's waker: there is data to write.
     writer: AtomicWaker,
     /// Tasks waiting for `durable` to advance.
@@ -135,6 +139,25 @@ impl Aof {
     pub fn mark_failed(&self) {
         self.failed.store(true, Ordering::Release);
         self.wake_waiters();
+    }
+
+    /// Records (or clears, with `None`) a failed write that the writer keeps retrying.
+    pub fn set_write_error(&self, error: Option<String>) {
+        let mut slot = self.write_error.lock().unwrap_or_else(|p| p.into_inner());
+        self.write_error_set
+            .store(error.is_some(), Ordering::Release);
+        *slot = error;
+    }
+
+    /// The pending write error, if writes must be refused.
+    pub fn write_error(&self) -> Option<String> {
+        if !self.write_error_set.load(Ordering::Acquire) {
+            return None;
+        }
+        self.write_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn failed(&self) -> bool {
@@ -297,6 +320,29 @@ mod tests {
             (0, vec![b"set".to_vec(), b"k".to_vec(), b"v".to_vec()])
         );
         assert_eq!(commands[1].0, 3);
+    }
+
+    #[test]
+    fn a_failing_log_write_refuses_writes_with_misconf_until_it_succeeds() {
+        let mut t = client_with(Config {
+            appendfsync: super::Fsync::EverySec,
+            ..aof_config()
+        });
+        t.run(&["set", "k", "v"]);
+        t.engine
+            .aof
+            .set_write_error(Some("No space left on device".into()));
+        assert_eq!(
+            t.run(&["set", "k", "w"]),
+            "-MISCONF Errors writing to the AOF file: No space left on device\r\n"
+        );
+        assert!(t.run(&["ping"]).starts_with("-MISCONF"));
+        assert_eq!(t.run(&["get", "k"]), "$1\r\nv\r\n", "reads are served");
+        t.run(&["multi"]);
+        assert!(t.run(&["incr", "n"]).starts_with("-MISCONF"));
+        assert!(t.run(&["exec"]).starts_with("-EXECABORT"));
+        t.engine.aof.set_write_error(None);
+        assert_eq!(t.run(&["set", "k", "w"]), "+OK\r\n");
     }
 
     #[test]
