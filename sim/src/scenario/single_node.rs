@@ -101,6 +101,9 @@ fn boot(sim: &Sim, node: HostId, persistence: Persistence, record: Arc<Mutex<Rec
                 // No snapshot rules: a failed save would refuse writes (MISCONF), which this
                 // scenario's checker does not model.
                 save: Vec::new(),
+                // Small logs rewrite themselves often (base snapshot + new log, two manifest swaps),
+                // so crashes and disk faults land inside rewrites too.
+                auto_aof_rewrite_min_size: 4096,
                 ..Config::default()
             };
             if persistence == Persistence::AofAlways {

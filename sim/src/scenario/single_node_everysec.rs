@@ -157,6 +157,9 @@ fn boot(sim: &Sim, node: HostId, record: Arc<Mutex<Record>>, delay: Duration) {
             // No snapshot rules: a failed save would refuse writes (MISCONF), which this
             // scenario's checker does not model.
             save: Vec::new(),
+            // Small logs rewrite themselves often (base snapshot + new log, two manifest swaps),
+            // so crashes and disk faults land inside rewrites too.
+            auto_aof_rewrite_min_size: 4096,
             ..Config::default()
         };
         let host = Host {
