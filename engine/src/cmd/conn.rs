@@ -60,6 +60,12 @@ pub fn reset(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     ctx.client.end_transaction(ctx.engine);
     ctx.client.unsubscribe_all(ctx.engine);
     ctx.client.db = 0;
+    if std::mem::take(&mut ctx.client.monitoring) {
+        ctx.engine.monitors.remove(ctx.client.handle.id);
+    }
+    ctx.client.reply_off = false;
+    ctx.client.reply_skip = false;
+    ctx.client.reply_skip_next = false;
     ctx.out.protocol = Protocol::Resp2;
     ctx.client
         .handle

@@ -1,0 +1,278 @@
+//! DEBUG: the subcommands Redis's own test suite leans on and that are harmless here —
+//! OBJECT, SLEEP (waited asynchronously by the driver: no thread sleeps), SET-ACTIVE-EXPIRE
+//! and RELOAD (every value goes through the RDB encoder and decoder in memory, as a save and
+//! load would, with no file). The rest answer Redis's unknown-subcommand error.
+
+use bytes::Bytes;
+
+use crate::cmd::reply_help;
+use crate::keyspace::Value;
+use crate::session::Ctx;
+use crate::util::eq_ignore_case;
+
+/// Redis's LRU clock: Unix seconds in 24 bits (`LRU_CLOCK_MAX`).
+const LRU_CLOCK_MASK: u32 = (1 << 24) - 1;
+
+/// DEBUG subcommand [arg ...]
+pub fn debug(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
+    let sub = &args[1];
+    match args.len() {
+        2 if eq_ignore_case(sub, "help") => reply_help(ctx, "debug", HELP),
+        3 if eq_ignore_case(sub, "object") => object(ctx, &args[2]),
+        3 if eq_ignore_case(sub, "sleep") => sleep(ctx, &args[2]),
+        3 if eq_ignore_case(sub, "set-active-expire") => {
+            let enabled = atoi(&args[2]) != 0;
+            ctx.engine
+                .active_expire_enabled
+                .store(enabled, std::sync::atomic::Ordering::Relaxed);
+            ctx.out.ok();
+        }
+        _ if eq_ignore_case(sub, "reload") => reload(ctx, &args[2..]),
+        _ => {
+            let mut text = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+            text.extend_from_slice(&sub[..sub.len().min(128)]);
+            text.extend_from_slice(b"'. Try DEBUG HELP.");
+            ctx.out.error(text);
+        }
+    }
+}
+
+/// C's `atoi`: optional sign and leading digits, 0 when there are none.
+fn atoi(arg: &[u8]) -> i64 {
+    let text = String::from_utf8_lossy(arg);
+    let text = text.trim_start();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let digits: String = digits
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(18)
+        .collect();
+    sign * digits.parse::<i64>().unwrap_or(0)
+}
+
+/// C's `strtod` on the longest prefix that is a number; 0 when there is none.
+fn strtod(arg: &[u8]) -> f64 {
+    let text = String::from_utf8_lossy(arg);
+    let text = text.trim_start();
+    (1..=text.len().min(64))
+        .rev()
+        .filter(|&end| text.is_char_boundary(end))
+        .find_map(|end| text[..end].parse::<f64>().ok())
+        .unwrap_or(0.0)
+}
+
+/// DEBUG SLEEP seconds: replies OK after `seconds` (fractions allowed; anything not a
+/// positive number sleeps not at all). Inside MULTI it cannot wait and replies at once.
+fn sleep(ctx: &mut Ctx<'_, '_>, arg: &[u8]) {
+    let micros = strtod(arg) * 1_000_000.0;
+    ctx.out.ok();
+    if micros >= 1.0 && !ctx.cannot_block() {
+        // `as` saturates: "inf" waits (practically) forever without overflowing.
+        let now_us = ctx.client.mono_us(ctx.now);
+        ctx.client.hold = Some(Some(now_us.saturating_add(micros as u64)));
+    }
+}
+
+/// DEBUG OBJECT key: Redis's one-line description. The address is made up (there is no
+/// Redis object to point at) but stable for the key's lifetime in a run.
+fn object(ctx: &mut Ctx<'_, '_>, key: &[u8]) {
+    let now_ms = ctx.now.unix_ms();
+    ctx.lock_all();
+    let line = ctx.db().peek(key).map(|entry| describe(entry, now_ms));
+    match line {
+        Some(line) => ctx.out.simple(&line),
+        None => ctx.out.error(crate::cmd::NO_SUCH_KEY),
+    }
+}
+
+fn describe(entry: &crate::keyspace::Entry, now_ms: u64) -> String {
+    let value = &entry.value;
+    let refcount = match value {
+        Value::Int(n) if (0..10_000).contains(n) => i32::MAX as i64,
+        _ => 1,
+    };
+    let mut payload = Vec::new();
+    crate::rdb::write_value(&mut payload, value);
+    let idle_s = crate::keyspace::access::lru_idle_ms(entry.access_s, now_ms) / 1000;
+    let address = 0x7f00_0000_0000u64 | (std::ptr::from_ref(entry) as u64 & 0xff_ffff_fff0);
+    let mut line = format!(
+        "Value at:0x{address:x} refcount:{refcount} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{idle_s}",
+        value.encoding(),
+        payload.len(),
+        entry.access_s & LRU_CLOCK_MASK,
+    );
+    if let Value::List(list) = value {
+        let (mut nodes, mut bytes) = (0u64, 0u64);
+        crate::rdb::list_nodes(list, |lp| {
+            nodes += 1;
+            bytes += lp.len() as u64;
+        });
+        let avg = if nodes == 0 {
+            0.0
+        } else {
+            list.len() as f64 / nodes as f64
+        };
+        line.push_str(&format!(
+            " ql_nodes:{nodes} ql_avg_node:{avg:.2} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:{bytes}"
+        ));
+    }
+    line
+}
+
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: every value is encoded as an RDB payload and
+/// decoded back in place, as a save followed by a load would (TTLs and the keys' places
+/// are kept). No file is written: the options change nothing else here.
+fn reload(ctx: &mut Ctx<'_, '_>, options: &[Bytes]) {
+    let known = ["merge", "noflush", "nosave"];
+    if !options
+        .iter()
+        .all(|o| known.iter().any(|k| eq_ignore_case(o, k)))
+    {
+        return ctx
+            .out
+            .error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+    }
+    let hasher = ctx.engine.keyspace.value_hasher();
+    let mut failed = false;
+    for (_, shard) in ctx.lock_all().shards() {
+        for part in shard.dbs.iter_mut() {
+            for entry in part.map.values_mut() {
+                let payload = crate::rdb::dump_payload(&entry.value);
+                match crate::rdb::decode_payload(&payload, &hasher) {
+                    Ok(Some(value)) => entry.value = value,
+                    _ => failed = true,
+                }
+            }
+        }
+    }
+    if failed {
+        ctx.out.error("ERR Error trying to load the RDB dump");
+    } else {
+        ctx.out.ok();
+    }
+}
+
+const HELP: &[&str] = &[
+    "AOF-FLUSH-SLEEP <microsec>",
+    "    Server will sleep before flushing the AOF, this is used for testing.",
+    "ASSERT",
+    "    Crash by assertion failed.",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
+    "CONFIG-REWRITE-FORCE-ALL",
+    "    Like CONFIG REWRITE but writes all configuration options, including",
+    "    keywords not listed in original configuration file or default values.",
+    "CRASH-AND-RECOVER [<milliseconds>]",
+    "    Hard crash and restart after a <milliseconds> delay (default 0).",
+    "DIGEST",
+    "    Output a hex signature representing the current DB content.",
+    "DIGEST-VALUE <key> [<key> ...]",
+    "    Output a hex signature of the values of all the specified keys.",
+    "ERROR <string>",
+    "    Return a Redis protocol error with <string> as message. Useful for clients",
+    "    unit tests to simulate Redis errors.",
+    "LEAK <string>",
+    "    Create a memory leak of the input string.",
+    "LOG <message>",
+    "    Write <message> to the server log.",
+    "HTSTATS <dbid>",
+    "    Return hash table statistics of the specified Redis database.",
+    "HTSTATS-KEY <key>",
+    "    Like HTSTATS but for the hash table stored at <key>'s value.",
+    "LOADAOF",
+    "    Flush the AOF buffers on disk and reload the AOF in memory.",
+    "REPLICATE <string>",
+    "    Replicates the provided string to replicas, allowing data divergence.",
+    "MALLCTL <key> [<val>]",
+    "    Get or set a malloc tuning integer.",
+    "MALLCTL-STR <key> [<val>]",
+    "    Get or set a malloc tuning string.",
+    "OBJECT <key>",
+    "    Show low level info about `key` and associated value.",
+    "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+    "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+    "OOM",
+    "    Crash the server simulating an out-of-memory error.",
+    "PANIC",
+    "    Crash the server simulating a panic.",
+    "POPULATE <count> [<prefix>] [<size>]",
+    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+    "    it is used instead of the 'key' prefix. These are not propagated to",
+    "    replicas. Cluster slots are not respected so keys not belonging to the",
+    "    current node can be created in cluster mode.",
+    "PROTOCOL <type>",
+    "    Reply with a test value of the specified type. <type> can be: string,",
+    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+    "    true, false.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
+    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+    "      existing RDB file.",
+    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+    "      file to the database.",
+    "RESTART [<milliseconds>]",
+    "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
+    "SDSLEN <key>",
+    "    Show low level SDS string info representing `key` and value.",
+    "SEGFAULT",
+    "    Crash the server with sigsegv.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+    "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
+    "STRINGMATCH-TEST",
+    "    Run a fuzz tester against the stringmatchlen() function.",
+    "STRUCTSIZE",
+    "    Return the size of different Redis core C structures.",
+    "LISTPACK <key>",
+    "    Show low level info about the listpack encoding of <key>.",
+    "QUICKLIST <key> [<0|1>]",
+    "    Show low level info about the quicklist encoding of <key>.",
+    "    The optional argument (0 by default) sets the level of detail",
+    "CLIENT-EVICTION",
+    "    Show low level client eviction pools info (maxmemory-clients).",
+    "PAUSE-CRON <0|1>",
+    "    Stop periodic cron job processing.",
+    "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+    "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+    "    In case NEVER is provided the last observed peak will never be reset",
+    "    In case RESET is provided the peak reset time will be restored to the default value",
+    "REPLYBUFFER RESIZING <0|1>",
+    "    Enable or disable the reply buffer resize cron job",
+    "CLUSTERLINK KILL <to|from|all> <node-id>",
+    "    Kills the link based on the direction to/from (both) with the provided node.",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_number_parsing_takes_the_longest_prefix() {
+        assert_eq!(atoi(b"1"), 1);
+        assert_eq!(atoi(b"2x"), 2);
+        assert_eq!(atoi(b"abc"), 0);
+        assert_eq!(atoi(b"-3"), -3);
+        assert_eq!(strtod(b"0.25s"), 0.25);
+        assert_eq!(strtod(b"abc"), 0.0);
+        assert_eq!(strtod(b"-1"), -1.0);
+    }
+}
