@@ -24,13 +24,17 @@ pub fn before_call(engine: &Engine, client: &Client, command: &Command, args: &[
 /// command, or a script shown before it ran).
 pub fn after_call(
     engine: &Engine,
-    client: &Client,
+    client: &mut Client,
     command: &Command,
     args: &[Bytes],
     now: Now,
     started_us: u64,
 ) {
-    let duration_us = client.mono_us(now).saturating_sub(started_us);
+    let slept_us = std::mem::take(&mut client.slept_us);
+    let duration_us = client
+        .mono_us(now)
+        .saturating_sub(started_us)
+        .saturating_add(slept_us);
     // A command that blocked is measured when it is served (not yet: see COMPATIBILITY.md).
     if !command.has(flag::SKIP_SLOWLOG) && client.block_request.is_none() && !client.replaying {
         let time_s = now.unix_us / 1_000_000;

@@ -73,6 +73,9 @@ pub struct Client {
     /// Set by a handler whose reply must wait (DEBUG SLEEP, WAIT): until this monotonic time
     /// (µs), or forever when `Some(None)`. The driver waits without blocking a thread.
     pub hold: Option<Option<u64>>,
+    /// Time DEBUG SLEEP waits (µs), counted in the command's duration for SLOWLOG and
+    /// LATENCY as Redis counts its sleep.
+    pub slept_us: u64,
 }
 
 /// Redis's reply while the data set loads at startup.
@@ -115,6 +118,7 @@ impl Client {
             reply_skip_next: false,
             monitoring: false,
             hold: None,
+            slept_us: 0,
         }
     }
 
@@ -336,6 +340,7 @@ impl Session {
                 reply_skip_next: false,
                 monitoring: false,
                 hold: None,
+                slept_us: 0,
             },
             blocked: None,
             paused: None,

@@ -66,9 +66,10 @@ pub fn client_pause(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let mode = match args.get(3) {
         None => crate::pause::Mode::All,
         Some(_) if args.len() > 4 => {
-            return ctx.out.error(
-                "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.",
-            );
+            let mut text = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+            text.extend_from_slice(&args[1]);
+            text.extend_from_slice(b"'. Try CLIENT HELP.");
+            return ctx.out.error(text);
         }
         Some(m) if eq_ignore_case(m, "write") => crate::pause::Mode::Write,
         Some(m) if eq_ignore_case(m, "all") => crate::pause::Mode::All,

@@ -24,9 +24,10 @@ pub fn slowlog_get(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             }
         },
         _ => {
-            return ctx.out.error(
-                "ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.",
-            );
+            let mut text = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+            text.extend_from_slice(&args[1]);
+            text.extend_from_slice(b"'. Try SLOWLOG HELP.");
+            return ctx.out.error(text);
         }
     };
     let entries = ctx.engine.slowlog.newest(count);
@@ -63,14 +64,12 @@ pub fn slowlog_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         "slowlog",
         &[
             "GET [<count>]",
-            "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-            "    Entries are made of:",
-            "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-            "    client name",
+            "    List the newest <count> slow commands (10 by default, -1 for all), each as:",
+            "    id, Unix time, duration in microseconds, arguments, client address, client name.",
             "LEN",
-            "    Return the length of the slowlog.",
+            "    Count the logged commands.",
             "RESET",
-            "    Reset the slowlog.",
+            "    Empty the log.",
         ],
     );
 }
@@ -174,19 +173,13 @@ pub fn latency_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         "latency",
         &[
             "DOCTOR",
-            "    Return a human readable latency analysis report.",
-            "GRAPH <event>",
-            "    Return an ASCII latency graph for the <event> class.",
+            "    Explain in prose what the recorded latency spikes suggest.",
             "HISTORY <event>",
-            "    Return time-latency samples for the <event> class.",
+            "    List the (Unix time, milliseconds) spikes recorded for <event>.",
             "LATEST",
-            "    Return the latest latency samples for all events.",
+            "    List each event's latest and largest spike.",
             "RESET [<event> ...]",
-            "    Reset latency data of one or more <event> classes.",
-            "    (default: reset all data for all event classes)",
-            "HISTOGRAM [COMMAND ...]",
-            "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
-            "    If no commands are specified then all histograms are replied.",
+            "    Forget the named events, or every event when none is named.",
         ],
     );
 }
