@@ -688,7 +688,10 @@ impl Session {
     /// EXEC, DISCARD, QUIT and RESET while a transaction is being queued (queueing itself uses
     /// memory). The check follows Redis's order: after lookup, arity and authentication.
     fn refused_for_memory(&self, engine: &Engine, command: &Command, now: Now) -> bool {
+        // While CLIENT PAUSE holds writes nothing is evicted and nothing refused, as in Redis
+        // (the paused writes are what would need the memory).
         if engine.evictor.maxmemory() == 0
+            || engine.pause.writes_paused(self.client.mono_us(now))
             || engine.perform_evictions(now.unix_ms()) != crate::evict::Eviction::Fail
         {
             return false;

@@ -183,3 +183,62 @@ mod tests {
         assert_eq!(strtod(b"-1"), -1.0);
     }
 }
+
+#[cfg(test)]
+mod command_tests {
+    use crate::testing::client;
+
+    #[test]
+    fn debug_object_describes_values_as_redis_does() {
+        let mut t = client();
+        t.run(&["set", "n", "123"]);
+        t.run(&["rpush", "l", "a", "b", "c"]);
+        let masked = |reply: String| {
+            let (head, rest) = reply.split_once(" refcount:").expect("a description");
+            assert!(head.starts_with("+Value at:0x"), "{head}");
+            let rest = rest.split(" lru:").collect::<Vec<_>>();
+            let tail = rest[1]
+                .split_once(' ')
+                .expect("fields after lru")
+                .1
+                .to_string();
+            format!("{} {tail}", rest[0])
+        };
+        assert_eq!(
+            masked(t.run(&["debug", "object", "n"])),
+            "2147483647 encoding:int serializedlength:2 lru_seconds_idle:0\r\n"
+        );
+        assert_eq!(
+            masked(t.run(&["debug", "object", "l"])),
+            "1 encoding:quicklist serializedlength:19 lru_seconds_idle:0 ql_nodes:1 \
+             ql_avg_node:3.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:16\r\n"
+        );
+        assert_eq!(t.run(&["debug", "object", "nope"]), "-ERR no such key\r\n");
+    }
+
+    #[test]
+    fn reload_round_trips_every_value() {
+        let mut t = client();
+        t.run(&["hset", "h", "f", "v"]);
+        t.run(&["set", "k", "v", "px", "100000"]);
+        assert_eq!(t.run(&["debug", "reload"]), "+OK\r\n");
+        assert_eq!(t.run(&["hget", "h", "f"]), "$1\r\nv\r\n");
+        assert_eq!(t.run(&["pttl", "k"]), ":100000\r\n");
+        assert_eq!(
+            t.run(&["debug", "reload", "fast"]),
+            "-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n"
+        );
+    }
+
+    #[test]
+    fn active_expiry_can_be_switched_off() {
+        let mut t = client();
+        t.run(&["set", "k", "v", "px", "1"]);
+        assert_eq!(t.run(&["debug", "set-active-expire", "0"]), "+OK\r\n");
+        t.advance_ms(10);
+        assert_eq!(t.engine.active_expire(t.now, 100).0, 0);
+        assert_eq!(t.run(&["dbsize"]), ":1\r\n");
+        t.run(&["debug", "set-active-expire", "1"]);
+        assert_eq!(t.engine.active_expire(t.now, 100).0, 1);
+    }
+}
