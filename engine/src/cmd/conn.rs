@@ -466,12 +466,18 @@ pub fn client_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             "    Return information about connections.",
             "NO-EVICT (ON|OFF)",
             "    Protect this connection from client eviction.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Hold back every command (ALL, the default), or only writes (WRITE), for <timeout> ms.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Send replies to this connection, send none, or skip the next command's reply.",
             "SETINFO (LIB-NAME|LIB-VER) <value>",
             "    Record the client library's name or version.",
             "SETNAME <name>",
             "    Name this connection.",
             "UNBLOCK <clientid> [TIMEOUT|ERROR]",
             "    Unblock a client blocked in a blocking command, as if it timed out or with an error.",
+            "UNPAUSE",
+            "    End a pause started by CLIENT PAUSE.",
         ],
     );
 }
