@@ -56,6 +56,14 @@ pub struct Config {
     /// `busy-reply-threshold` (alias `lua-time-limit`): how long a script runs before other
     /// clients get BUSY and SCRIPT KILL may stop it, in milliseconds.
     pub busy_reply_threshold_ms: u64,
+    /// `slowlog-log-slower-than`: commands taking at least this many microseconds are logged
+    /// (see `crate::slowlog`); negative disables the log, 0 logs everything.
+    pub slowlog_log_slower_than_us: i64,
+    /// `slowlog-max-len`: entries kept.
+    pub slowlog_max_len: u64,
+    /// `latency-monitor-threshold`: events taking at least this many milliseconds are
+    /// sampled (see `crate::latency`); 0 disables the monitor.
+    pub latency_monitor_threshold_ms: u64,
 }
 
 /// The client classes of `client-output-buffer-limit`, in the order Redis prints them.
@@ -243,6 +251,9 @@ impl Default for Config {
             client_query_buffer_limit: 1024 * 1024 * 1024,
             hz: 10,
             busy_reply_threshold_ms: crate::scripting::BUSY_REPLY_THRESHOLD_MS_DEFAULT,
+            slowlog_log_slower_than_us: 10_000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold_ms: 0,
             timeout: 0,
             dir: ".".into(),
             appendonly: false,
@@ -483,6 +494,33 @@ static PARAMS: &[Param] = &[
         get: |c| c.busy_reply_threshold_ms.to_string(),
         set: |c, v| {
             c.busy_reply_threshold_ms = parse_bounded(v, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "slowlog-log-slower-than",
+        mutable: true,
+        get: |c| c.slowlog_log_slower_than_us.to_string(),
+        set: |c, v| {
+            c.slowlog_log_slower_than_us = parse_bounded(v, -1, i64::MAX)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "slowlog-max-len",
+        mutable: true,
+        get: |c| c.slowlog_max_len.to_string(),
+        set: |c, v| {
+            c.slowlog_max_len = parse_bounded(v, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "latency-monitor-threshold",
+        mutable: true,
+        get: |c| c.latency_monitor_threshold_ms.to_string(),
+        set: |c, v| {
+            c.latency_monitor_threshold_ms = parse_bounded(v, 0, i64::MAX)? as u64;
             Ok(())
         },
     },

@@ -93,6 +93,16 @@ pub struct Engine {
     pub misconf_applies: AtomicBool,
     /// Lua scripts and function libraries, and the gate a running script holds.
     pub scripting: crate::scripting::Scripting,
+    /// SLOWLOG's entries.
+    pub slowlog: crate::slowlog::SlowLog,
+    /// LATENCY's samples.
+    pub latency: crate::latency::Latency,
+    /// Clients in MONITOR mode.
+    pub monitors: crate::monitor::Monitors,
+    /// CLIENT PAUSE.
+    pub pause: crate::pause::Pause,
+    /// DEBUG SET-ACTIVE-EXPIRE: active expiry runs (the cron checks it).
+    pub active_expire_enabled: AtomicBool,
 }
 
 /// Leaves the script gate when dropped (background work that entered it as a reader).
@@ -162,6 +172,11 @@ impl Engine {
             persist: crate::persist::Persistence::new(now.unix_us / 1_000_000),
             misconf_applies: AtomicBool::new(false),
             scripting: Default::default(),
+            slowlog: Default::default(),
+            latency: Default::default(),
+            monitors: Default::default(),
+            pause: Default::default(),
+            active_expire_enabled: AtomicBool::new(true),
         };
         engine.update_config(|_| ());
         engine.aof.configure(appendonly, appendfsync);
@@ -234,6 +249,9 @@ impl Engine {
             .shared
             .busy_threshold_ms
             .store(config.busy_reply_threshold_ms, Ordering::Relaxed);
+        self.slowlog
+            .configure(config.slowlog_log_slower_than_us, config.slowlog_max_len);
+        self.latency.configure(config.latency_monitor_threshold_ms);
         result
     }
 
@@ -327,6 +345,11 @@ impl Engine {
     /// Removes due hash fields (HEXPIRE & co.) from the hashes noted as having field TTLs, at
     /// most `budget` fields per hash per pass; forgets hashes that no longer have any.
     pub fn active_expire_fields(&self, now: Now, budget: usize) {
+        if !self.active_expire_enabled.load(Ordering::Relaxed)
+            || self.pause.writes_paused(now.mono_us)
+        {
+            return;
+        }
         // A running script holds every shard: skip this pass rather than wait for it.
         let gate = self.scripting.gate();
         if gate.enter_reader() != crate::scripting::gate::Entry::Entered {
@@ -359,6 +382,12 @@ impl Engine {
     /// One active-expiry pass over every shard; returns keys removed and whether due keys
     /// remain (the driver then runs again sooner).
     pub fn active_expire(&self, now: Now, budget_per_shard: usize) -> (usize, bool) {
+        // DEBUG SET-ACTIVE-EXPIRE 0, or writes paused by CLIENT PAUSE: keys stay.
+        if !self.active_expire_enabled.load(Ordering::Relaxed)
+            || self.pause.writes_paused(now.mono_us)
+        {
+            return (0, false);
+        }
         let gate = self.scripting.gate();
         if gate.enter_reader() != crate::scripting::gate::Entry::Entered {
             return (0, false);

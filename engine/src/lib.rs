@@ -17,7 +17,11 @@ pub mod engine;
 pub mod evict;
 pub mod glob;
 pub mod keyspace;
+pub mod latency;
 pub mod ldouble;
+pub mod monitor;
+pub mod observe;
+pub mod pause;
 pub mod persist;
 #[cfg(feature = "planted-bugs")]
 pub mod planted;
@@ -27,6 +31,7 @@ pub mod resp;
 pub mod scripting;
 pub mod session;
 pub mod signal;
+pub mod slowlog;
 pub mod sync;
 #[cfg(test)]
 pub mod testing;
@@ -43,6 +48,19 @@ pub struct Now {
     pub unix_us: u64,
     /// Monotonic clock, microseconds since the node started (idle times, uptime).
     pub mono_us: u64,
+}
+
+/// A second reading of the driver's monotonic clock (microseconds, the same origin as
+/// [`Now::mono_us`]), for measuring how long a command took (SLOWLOG, LATENCY). The driver
+/// hands one to each session: the OS clock in the server, simulated time in the simulator.
+/// Without one, durations read as zero.
+#[derive(Clone)]
+pub struct MonoClock(pub std::sync::Arc<dyn Fn() -> u64 + Send + Sync>);
+
+impl std::fmt::Debug for MonoClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MonoClock")
+    }
 }
 
 impl Now {

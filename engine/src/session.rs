@@ -62,6 +62,20 @@ pub struct Client {
     pub park: bool,
     /// Channels, patterns and shard channels this client is subscribed to.
     pub subscriptions: Subscriptions,
+    /// The driver's clock, for command durations (see [`crate::MonoClock`]).
+    pub clock: Option<crate::MonoClock>,
+    /// CLIENT REPLY state, as Redis's flags: OFF, SKIP (this command), SKIP for the next one.
+    pub reply_off: bool,
+    pub reply_skip: bool,
+    pub reply_skip_next: bool,
+    /// In MONITOR mode.
+    pub monitoring: bool,
+    /// Set by a handler whose reply must wait (DEBUG SLEEP, WAIT): until this monotonic time
+    /// (µs), or forever when `Some(None)`. The driver waits without blocking a thread.
+    pub hold: Option<Option<u64>>,
+    /// Time DEBUG SLEEP waits (µs), counted in the command's duration for SLOWLOG and
+    /// LATENCY as Redis counts its sleep.
+    pub slept_us: u64,
 }
 
 /// Redis's reply while the data set loads at startup.
@@ -98,7 +112,19 @@ impl Client {
             aof_seq: 0,
             park: false,
             subscriptions: Subscriptions::default(),
+            clock: None,
+            reply_off: false,
+            reply_skip: false,
+            reply_skip_next: false,
+            monitoring: false,
+            hold: None,
+            slept_us: 0,
         }
+    }
+
+    /// The driver's monotonic clock now, or `now.mono_us` without one.
+    pub fn mono_us(&self, now: Now) -> u64 {
+        self.clock.as_ref().map_or(now.mono_us, |clock| (clock.0)())
     }
 
     /// The stand-in client under which the log is replayed at startup: nothing blocks (as
@@ -149,6 +175,10 @@ pub enum Step {
     /// A script holds the keyspace (see `scripting::gate`): the command is parked. Write the
     /// output, wait for the gate to change ([`Session::gate_seen`]), then call again.
     Deferred,
+    /// The session waits for a time ([`Session::wait_until_mono_us`]: DEBUG SLEEP, WAIT, the
+    /// end of a CLIENT PAUSE) or for the pause to change ([`Session::pause_seen`]). Write the
+    /// output, wait for either, then call again.
+    Waiting,
     /// The next command runs a script, which may keep the thread for a long time: call
     /// [`Session::process_one`] again in a context where that is allowed (`Io::run_blocking`)
     /// so the driver's other tasks keep running.
@@ -262,6 +292,12 @@ pub struct Session {
     script_pending: Option<Vec<Bytes>>,
     /// While blocked: the deadline (absolute Unix ms; `None` = none).
     blocked: Option<Option<u64>>,
+    /// A command parked by CLIENT PAUSE, to run again when the pause ends.
+    paused: Option<Vec<Bytes>>,
+    /// The pause generation seen when it was parked.
+    pause_seen: u64,
+    /// A reply held back until a monotonic time (`None`: forever): DEBUG SLEEP, WAIT.
+    held: Option<(Option<u64>, Vec<u8>)>,
     /// For the `stale-get` planted bug: the value each key had before this client's last SET.
     #[cfg(feature = "planted-bugs")]
     stale: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>>,
@@ -298,9 +334,46 @@ impl Session {
                 aof_seq: 0,
                 park: false,
                 subscriptions: Subscriptions::default(),
+                clock: None,
+                reply_off: false,
+                reply_skip: false,
+                reply_skip_next: false,
+                monitoring: false,
+                hold: None,
+                slept_us: 0,
             },
             blocked: None,
+            paused: None,
+            pause_seen: 0,
+            held: None,
         }
+    }
+
+    /// Hands the session the driver's monotonic clock (see [`crate::MonoClock`]).
+    pub fn set_clock(&mut self, clock: crate::MonoClock) {
+        self.client.clock = Some(clock);
+    }
+
+    /// True while the session waits for a time or the pause ([`Step::Waiting`]).
+    pub fn is_waiting(&self) -> bool {
+        self.paused.is_some() || self.held.is_some()
+    }
+
+    /// When a waiting session should be called again (monotonic µs); `None`: only when woken.
+    pub fn wait_until_mono_us(&self, engine: &Engine, now_mono_us: u64) -> Option<u64> {
+        if let Some((until, _)) = &self.held {
+            return *until;
+        }
+        if self.paused.is_some() {
+            // Ended already: call again at once.
+            return Some(engine.pause.active(now_mono_us).map_or(0, |(end, _)| end));
+        }
+        None
+    }
+
+    /// The pause generation a paused session waits to see change.
+    pub fn pause_seen(&self) -> u64 {
+        self.pause_seen
     }
 
     pub fn id(&self) -> u64 {
@@ -314,6 +387,17 @@ impl Session {
         }
         if self.blocked.is_some() {
             return Step::Blocked;
+        }
+        if let Some((until, _)) = &self.held {
+            if until.is_none_or(|until| self.client.mono_us(now) < until) {
+                return Step::Waiting;
+            }
+            let (_, reply) = self.held.take().expect("checked above");
+            self.out.raw(&reply);
+        }
+        if let Some(args) = self.paused.take() {
+            self.execute(engine, &args, now);
+            return self.step_after_command();
         }
         if let Some(args) = self.script_pending.take() {
             self.execute_now(engine, &args, now);
@@ -348,6 +432,8 @@ impl Session {
             Step::Blocked
         } else if self.deferred.is_some() {
             Step::Deferred
+        } else if self.paused.is_some() || self.held.is_some() {
+            Step::Waiting
         } else if self.script_pending.is_some() {
             Step::Script
         } else {
@@ -432,6 +518,7 @@ impl Session {
         // Messages this command publishes to this very client go into its reply, in place.
         let _executing = ExecutingGuard::new(&self.client.handle);
         let errors_before = self.out.errors_written;
+        let out_before = self.out.buf.len();
         self.client
             .handle
             .last_interaction_mono_us
@@ -474,6 +561,13 @@ impl Session {
                     && !command.has(flag::LOADING)
                 {
                     self.reject(engine, args, LOADING.as_bytes());
+                } else if self.client.monitoring && touches_keyspace(command) {
+                    // A monitor is a replica to Redis.
+                    self.reject(
+                        engine,
+                        args,
+                        b"ERR Replica can't interact with the keyspace",
+                    );
                 } else if self.client.subscriptions.total() > 0
                     && !self.out.resp3()
                     && !runs_when_subscribed(command)
@@ -483,6 +577,11 @@ impl Session {
                         command.spec.name
                     );
                     self.reject(engine, args, text.as_bytes());
+                } else if self.paused_by(engine, command, now) {
+                    // Parked until the pause ends or changes; the driver waits.
+                    self.paused = Some(args.to_vec());
+                    self.out.buf.truncate(out_before);
+                    return;
                 } else if self.client.multi.is_some() && !runs_inside_multi(command) {
                     self.queue(command, args);
                 } else {
@@ -520,11 +619,52 @@ impl Session {
                 .total_error_replies
                 .fetch_add(errors, Ordering::Relaxed);
         }
+        self.apply_reply_mode(out_before);
+        if let Some(until) = self.client.hold.take() {
+            let reply = self.out.buf.split_off(out_before).to_vec();
+            self.held = Some((until, reply));
+        }
         let handle = &self.client.handle;
         handle.db.store(self.client.db, Ordering::Relaxed);
         handle
             .resp
             .store(if self.out.resp3() { 3 } else { 2 }, Ordering::Relaxed);
+    }
+
+    /// CLIENT REPLY: drops this command's output while replies are OFF or skipped, then
+    /// moves SKIP on, as Redis's flags do (a skip asked for applies to the next command).
+    fn apply_reply_mode(&mut self, out_before: usize) {
+        let client = &mut self.client;
+        if client.reply_off || client.reply_skip {
+            self.out.buf.truncate(out_before);
+        }
+        client.reply_skip = false;
+        if std::mem::take(&mut client.reply_skip_next) {
+            client.reply_skip = true;
+        }
+    }
+
+    /// True if CLIENT PAUSE holds `command` back now: everything in ALL mode; in WRITE mode
+    /// writes, the `may_replicate` commands and EXEC of a transaction holding one. Remembers
+    /// the pause generation first, so a change after the check still wakes the driver.
+    fn paused_by(&mut self, engine: &Engine, command: &Command, now: Now) -> bool {
+        self.pause_seen = engine.pause.generation();
+        let Some((_, mode)) = engine.pause.active(self.client.mono_us(now)) else {
+            return false;
+        };
+        let writes = |c: &Command| c.has(flag::WRITE) || crate::pause::may_replicate(c.spec.name);
+        match mode {
+            crate::pause::Mode::All => true,
+            crate::pause::Mode::Write => {
+                writes(command)
+                    || (command.spec.name == "exec"
+                        && self
+                            .client
+                            .multi
+                            .as_ref()
+                            .is_some_and(|m| m.queued.iter().any(|(c, _)| writes(c))))
+            }
+        }
     }
 
     /// Replies a refusal (unknown command, arity, authentication). Inside MULTI it dooms the
@@ -548,7 +688,10 @@ impl Session {
     /// EXEC, DISCARD, QUIT and RESET while a transaction is being queued (queueing itself uses
     /// memory). The check follows Redis's order: after lookup, arity and authentication.
     fn refused_for_memory(&self, engine: &Engine, command: &Command, now: Now) -> bool {
+        // While CLIENT PAUSE holds writes nothing is evicted and nothing refused, as in Redis
+        // (the paused writes are what would need the memory).
         if engine.evictor.maxmemory() == 0
+            || engine.pause.writes_paused(self.client.mono_us(now))
             || engine.perform_evictions(now.unix_ms()) != crate::evict::Eviction::Fail
         {
             return false;
@@ -627,6 +770,9 @@ impl Session {
     /// Cleans up what the client left behind (its WATCHes, its wait); the driver calls it on
     /// disconnect.
     pub fn disconnect(&mut self, engine: &Engine) {
+        if self.client.monitoring {
+            engine.monitors.remove(self.id());
+        }
         self.client.end_transaction(engine);
         self.client.unsubscribe_all(engine);
         if self.blocked.take().is_some() {
@@ -719,6 +865,8 @@ impl Session {
             engine.keyspace.lock(shards)
         };
         let errors_before = self.out.errors_written;
+        crate::observe::before_call(engine, &self.client, command, args, now);
+        let started_us = self.client.mono_us(now);
         let mut ctx = Ctx {
             engine,
             client: &mut self.client,
@@ -727,6 +875,7 @@ impl Session {
             locked,
         };
         handler(&mut ctx, args);
+        crate::observe::after_call(engine, ctx.client, command, args, now, started_us);
         let failed = ctx.out.errors_written > errors_before;
         note_effects(&mut ctx, command, args, failed);
         log_effects(&mut ctx);
@@ -813,6 +962,14 @@ pub fn log_effects(ctx: &mut Ctx<'_, '_>) {
     let seq = ctx.engine.aof.append(&record);
     client.aof_seq = client.aof_seq.max(seq);
     client.effects.clear();
+}
+
+/// Commands a replica (a MONITOR client) may not run: reads, writes and the `may_replicate`
+/// ones, and EXEC.
+fn touches_keyspace(command: &Command) -> bool {
+    command.has(flag::WRITE)
+        || command.has(flag::READONLY)
+        || crate::pause::may_replicate(command.spec.name)
 }
 
 /// The commands that run at once even inside MULTI, as in Redis.

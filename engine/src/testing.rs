@@ -76,7 +76,7 @@ impl TestClient {
         let mut closed = false;
         loop {
             match self.session.process_one(self.engine, &mut buf, self.now) {
-                Step::NeedMore | Step::Blocked | Step::Deferred => break,
+                Step::NeedMore | Step::Blocked | Step::Deferred | Step::Waiting => break,
                 Step::Script => {}
                 Step::Continue => {}
                 Step::Close => {

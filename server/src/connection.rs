@@ -43,6 +43,12 @@ pub async fn serve<I: Io>(
     debug!(id = handle.id, %peer, "client connected");
     let mut session = Session::new(&engine, handle.clone());
     session.offload_scripts = true;
+    // Command durations (SLOWLOG, LATENCY) read the I/O environment's monotonic clock:
+    // simulated time under the simulator.
+    let clock_io = io.clone();
+    session.set_clock(ferrite_engine::MonoClock(Arc::new(move || {
+        clock_io.monotonic().as_micros() as u64
+    })));
     let result = drive(&io, &engine, &mut session, &handle, &mut stream).await;
     if let Err(error) = result {
         debug!(id = handle.id, %error, "connection error");
@@ -80,7 +86,7 @@ async fn drive<I: Io>(
         let mut step = session.process_one(engine, &mut input, clock);
         loop {
             match step {
-                Step::NeedMore | Step::Blocked | Step::Deferred => break,
+                Step::NeedMore | Step::Blocked | Step::Deferred | Step::Waiting => break,
                 Step::Script => {
                     // Replies so far go out first: the script may run for a while, off this
                     // worker so the runtime's other tasks (BUSY replies, SCRIPT KILL) run.
@@ -131,11 +137,23 @@ async fn drive<I: Io>(
             }
             continue;
         }
-        // Woken by CLIENT KILL, shutdown, or output from other clients (pub/sub messages, a
-        // reply served on our behalf).
+        // A session waiting for a time (DEBUG SLEEP, WAIT) or for CLIENT PAUSE to end: its
+        // deadline on the monotonic clock, and the pause generation that also ends the wait.
+        let waiting = session.is_waiting();
+        let wait_until_us = if waiting {
+            session.wait_until_mono_us(engine, now(io).mono_us)
+        } else {
+            None
+        };
+        let pause_seen = session.pause_seen();
+        // Woken by CLIENT KILL, shutdown, output from other clients (pub/sub messages, a
+        // reply served on our behalf), or CLIENT UNPAUSE.
         let woken = std::future::poll_fn(|cx| {
             handle.waker.register(cx.waker());
-            if handle.is_killed() || handle.has_output() {
+            if handle.is_killed()
+                || handle.has_output()
+                || (waiting && engine.pause.generation() != pause_seen)
+            {
                 Poll::Ready(())
             } else {
                 Poll::Pending
@@ -147,7 +165,13 @@ async fn drive<I: Io>(
                     let wait_ms = deadline_ms.saturating_sub(now(io).unix_ms());
                     io.sleep(std::time::Duration::from_millis(wait_ms)).await;
                 }
-                _ => std::future::pending::<()>().await,
+                _ => match wait_until_us {
+                    Some(until_us) => {
+                        let wait_us = until_us.saturating_sub(now(io).mono_us);
+                        io.sleep(std::time::Duration::from_micros(wait_us)).await;
+                    }
+                    None => std::future::pending::<()>().await,
+                },
             }
         };
         let wake_or_deadline = select(boxed(woken), boxed(deadline));

@@ -297,6 +297,9 @@ def redis_argv(password: str | None):
             "--daemonize", "no",
             "--dir", workdir,
             "--logfile", "",
+            # DEBUG is off by default in Redis 7; Ferrite always answers it (as Redis's own
+            # test suite configures it), so the reference must too.
+            "--enable-debug-command", "yes",
         ]
         if password:
             args += ["--requirepass", password]

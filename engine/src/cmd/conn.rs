@@ -60,6 +60,12 @@ pub fn reset(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     ctx.client.end_transaction(ctx.engine);
     ctx.client.unsubscribe_all(ctx.engine);
     ctx.client.db = 0;
+    if std::mem::take(&mut ctx.client.monitoring) {
+        ctx.engine.monitors.remove(ctx.client.handle.id);
+    }
+    ctx.client.reply_off = false;
+    ctx.client.reply_skip = false;
+    ctx.client.reply_skip_next = false;
     ctx.out.protocol = Protocol::Resp2;
     ctx.client
         .handle
@@ -458,12 +464,18 @@ pub fn client_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             "    Return information about connections.",
             "NO-EVICT (ON|OFF)",
             "    Protect this connection from client eviction.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Hold back every command (ALL, the default), or only writes (WRITE), for <timeout> ms.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Send replies to this connection, send none, or skip the next command's reply.",
             "SETINFO (LIB-NAME|LIB-VER) <value>",
             "    Record the client library's name or version.",
             "SETNAME <name>",
             "    Name this connection.",
             "UNBLOCK <clientid> [TIMEOUT|ERROR]",
             "    Unblock a client blocked in a blocking command, as if it timed out or with an error.",
+            "UNPAUSE",
+            "    End a pause started by CLIENT PAUSE.",
         ],
     );
 }

@@ -4,11 +4,14 @@
 //!
 //! Every handler writes exactly one reply to `ctx.out`.
 
+pub mod admin;
 pub mod conn;
+pub mod debug;
 pub mod dump;
 pub mod eval;
 pub mod expire;
 pub mod function;
+pub mod introspect;
 pub mod keys;
 pub mod multi;
 pub mod persist;

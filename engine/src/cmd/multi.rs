@@ -57,7 +57,9 @@ pub fn exec(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             .last_command
             .store(command.id, Ordering::Relaxed);
         let errors_before = ctx.out.errors_written;
+        let started_us = ctx.client.mono_us(ctx.now);
         handler(ctx, args);
+        crate::observe::after_call(ctx.engine, ctx.client, command, args, ctx.now, started_us);
         let failed = ctx.out.errors_written > errors_before;
         crate::session::note_effects(ctx, command, args, failed);
         ctx.engine

@@ -56,6 +56,8 @@ pub mod flag {
     pub const PUBSUB: u32 = 1 << 10;
     pub const NO_MULTI: u32 = 1 << 11;
     pub const ALLOW_BUSY: u32 = 1 << 12;
+    pub const SKIP_MONITOR: u32 = 1 << 13;
+    pub const SKIP_SLOWLOG: u32 = 1 << 14;
 
     pub fn from_names(names: &[&str]) -> u32 {
         names.iter().fold(0, |bits, name| {
@@ -73,6 +75,8 @@ pub mod flag {
                 "pubsub" => PUBSUB,
                 "no_multi" => NO_MULTI,
                 "allow_busy" => ALLOW_BUSY,
+                "skip_monitor" => SKIP_MONITOR,
+                "skip_slowlog" => SKIP_SLOWLOG,
                 _ => 0,
             }
         })

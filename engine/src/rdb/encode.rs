@@ -61,7 +61,7 @@ const NODE_ENTRIES_MAX: usize = u16::MAX as usize - 1;
 
 /// Splits a list into listpack nodes of at most 8 KiB, as `list-max-listpack-size -2` does,
 /// calling `node` with each finished listpack.
-fn list_nodes(list: &List, mut node: impl FnMut(Vec<u8>)) {
+pub fn list_nodes(list: &List, mut node: impl FnMut(Vec<u8>)) {
     let mut lp = listpack::Writer::new();
     for elem in list.iter() {
         let mut entry = listpack::Writer::new();

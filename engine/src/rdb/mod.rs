@@ -32,7 +32,7 @@ mod vectors;
 use ahash::RandomState;
 
 pub use decode::read_value;
-pub use encode::{value_type, write_value};
+pub use encode::{list_nodes, value_type, write_value};
 pub use load::{KeyspaceLoader, LoadSummary, insert_key};
 pub use loader::{Item, LoadedKey, Loader};
 pub use reader::{ErrorKind, RdbError, Reader};

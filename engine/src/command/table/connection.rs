@@ -1,6 +1,6 @@
 //! Command table rows of the `connection` group (see `super` for what the fields mean).
 
-use crate::cmd::conn;
+use crate::cmd::{admin, conn};
 use crate::command::Spec;
 
 pub static COMMANDS: &[Spec] = &[
@@ -242,6 +242,34 @@ pub static COMMANDS: &[Spec] = &[
                 subcommands: &[],
             },
             Spec {
+                name: "client|pause",
+                arity: -3,
+                flags: &["admin", "noscript", "loading", "stale"],
+                acl: &["admin", "slow", "dangerous", "connection"],
+                keys: (0, 0, 0),
+                key_flags: &[],
+                key_notes: &[],
+                tips: &[],
+                group: "connection",
+                since: "2.9.50",
+                handler: Some(admin::client_pause),
+                subcommands: &[],
+            },
+            Spec {
+                name: "client|reply",
+                arity: 3,
+                flags: &["noscript", "loading", "stale"],
+                acl: &["slow", "connection"],
+                keys: (0, 0, 0),
+                key_flags: &[],
+                key_notes: &[],
+                tips: &[],
+                group: "connection",
+                since: "3.2.0",
+                handler: Some(admin::client_reply),
+                subcommands: &[],
+            },
+            Spec {
                 name: "client|setinfo",
                 arity: 4,
                 flags: &["noscript", "loading", "stale"],
@@ -281,6 +309,20 @@ pub static COMMANDS: &[Spec] = &[
                 group: "connection",
                 since: "5.0.0",
                 handler: Some(conn::client_unblock),
+                subcommands: &[],
+            },
+            Spec {
+                name: "client|unpause",
+                arity: 2,
+                flags: &["admin", "noscript", "loading", "stale"],
+                acl: &["admin", "slow", "dangerous", "connection"],
+                keys: (0, 0, 0),
+                key_flags: &[],
+                key_notes: &[],
+                tips: &[],
+                group: "connection",
+                since: "6.2.0",
+                handler: Some(admin::client_unpause),
                 subcommands: &[],
             },
         ],

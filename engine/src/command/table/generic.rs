@@ -1,6 +1,6 @@
 //! Command table rows of the `generic` group (see `super` for what the fields mean).
 
-use crate::cmd::{dump, expire, keys, sort};
+use crate::cmd::{admin, dump, expire, keys, sort};
 use crate::command::Spec;
 
 pub static COMMANDS: &[Spec] = &[
@@ -444,6 +444,20 @@ pub static COMMANDS: &[Spec] = &[
         group: "generic",
         since: "7.0.0",
         handler: Some(sort::sort_ro),
+        subcommands: &[],
+    },
+    Spec {
+        name: "wait",
+        arity: 3,
+        flags: &["noscript"],
+        acl: &["slow", "connection"],
+        keys: (0, 0, 0),
+        key_flags: &[],
+        key_notes: &[],
+        tips: &["request_policy:all_shards", "response_policy:agg_min"],
+        group: "generic",
+        since: "3.0.0",
+        handler: Some(admin::wait),
         subcommands: &[],
     },
 ];
