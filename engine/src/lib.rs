@@ -30,6 +30,7 @@ pub mod signal;
 pub mod sync;
 #[cfg(test)]
 pub mod testing;
+pub mod tracking;
 pub mod types;
 pub mod util;
 

@@ -329,7 +329,13 @@ impl Session {
                 && engine.auth_required.load(Ordering::Relaxed),
         };
         match self.parser.next(input, limits) {
-            Ok(None) => Step::NeedMore,
+            Ok(None) => {
+                // The end of a batch: keys changed under BCAST prefixes are announced (Redis
+                // does it before its event loop sleeps).
+                let keyspace = &engine.keyspace;
+                keyspace.tracking.broadcast(&keyspace.pubsub, now.unix_ms());
+                Step::NeedMore
+            }
             Err(error) => {
                 self.protocol_error(engine, &error);
                 Step::Close
@@ -509,6 +515,20 @@ impl Session {
         drop(gate_hold);
         // Pushes published after the command's last write (GETDEL's `del` event).
         self.out.splice();
+        // Invalidations of this client's own changes follow its reply, as in Redis 7.0.
+        let keyspace = &engine.keyspace;
+        crate::tracking::send_pending(
+            &keyspace.tracking,
+            &keyspace.pubsub,
+            &self.client.handle,
+            &mut self.out,
+            now.unix_ms(),
+        );
+        // CLIENT CACHING applies to the next command only (to a whole transaction, and it
+        // survives other CLIENT subcommands), as in Redis.
+        if self.client.multi.is_none() && !args[0].eq_ignore_ascii_case(b"client") {
+            self.client.handle.tracking.clear_caching();
+        }
         engine
             .stats
             .total_commands_processed
@@ -611,6 +631,7 @@ impl Session {
     /// Cleans up what the client left behind (its WATCHes, its wait); the driver calls it on
     /// disconnect.
     pub fn disconnect(&mut self, engine: &Engine) {
+        engine.keyspace.tracking.disable(&self.client.handle);
         self.client.end_transaction(engine);
         self.client.unsubscribe_all(engine);
         if self.blocked.take().is_some() {
@@ -703,6 +724,9 @@ impl Session {
             engine.keyspace.lock(shards)
         };
         let errors_before = self.out.errors_written;
+        let _no_touch = crate::keyspace::access::NoTouchGuard::new(
+            self.client.handle.no_touch.load(Ordering::Relaxed) && command.spec.name != "touch",
+        );
         let mut ctx = Ctx {
             engine,
             client: &mut self.client,
@@ -711,6 +735,7 @@ impl Session {
             locked,
         };
         handler(&mut ctx, args);
+        crate::tracking::after_command(&ctx, command, args);
         let failed = ctx.out.errors_written > errors_before;
         note_effects(&mut ctx, command, args, failed);
         log_effects(&mut ctx);

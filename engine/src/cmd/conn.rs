@@ -69,6 +69,8 @@ pub fn reset(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         .name
         .clear();
     ctx.client.handle.no_evict.store(false, Ordering::Relaxed);
+    ctx.client.handle.no_touch.store(false, Ordering::Relaxed);
+    ctx.engine.keyspace.tracking.disable(&ctx.client.handle);
     ctx.client.authenticated = !ctx.engine.auth_required.load(Ordering::Relaxed);
     ctx.out.simple("RESET");
 }

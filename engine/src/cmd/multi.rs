@@ -58,6 +58,7 @@ pub fn exec(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             .store(command.id, Ordering::Relaxed);
         let errors_before = ctx.out.errors_written;
         handler(ctx, args);
+        crate::tracking::after_command(ctx, command, args);
         let failed = ctx.out.errors_written > errors_before;
         crate::session::note_effects(ctx, command, args, failed);
         ctx.engine

@@ -404,6 +404,7 @@ fn call_command(
         .last_command
         .store(command.id, Ordering::Relaxed);
     handler(ctx, &argv);
+    crate::tracking::after_command(ctx, command, &argv);
     std::mem::swap(ctx.out, &mut out);
     let failed = out.errors_written > 0;
     crate::session::note_effects(ctx, command, &argv, failed);
