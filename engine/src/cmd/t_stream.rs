@@ -475,10 +475,16 @@ pub fn xadd(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
     stream.log.append(id, pairs);
     let trimmed = parsed.trim.as_ref().map_or(0, |trim| stream.log.trim(trim));
-    reply_id(out, id);
+    // A new stream is added before the reply (its `new` event precedes it, as in Redis).
     match created {
-        Some(stream) => db.set(key, Value::Stream(stream), 0),
-        None => signal_modified(&mut db, key),
+        Some(stream) => {
+            db.set(key, Value::Stream(stream), 0);
+            reply_id(out, id);
+        }
+        None => {
+            reply_id(out, id);
+            signal_modified(&mut db, key);
+        }
     }
     db.notify(STREAM, "xadd", key);
     if trimmed > 0 {
