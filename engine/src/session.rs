@@ -524,6 +524,11 @@ impl Session {
             &mut self.out,
             now.unix_ms(),
         );
+        // Keys this command changed under BCAST prefixes are announced now, after its reply
+        // (Redis waits for the end of its event loop iteration; per command is the same
+        // for a client that waits for replies, and one message per command for a pipeline).
+        keyspace.tracking.broadcast(&keyspace.pubsub, now.unix_ms());
+        self.out.splice();
         // CLIENT CACHING applies to the next command only (to a whole transaction, and it
         // survives other CLIENT subcommands), as in Redis.
         if self.client.multi.is_none() && !args[0].eq_ignore_ascii_case(b"client") {
