@@ -596,3 +596,6 @@ pub fn after_command(
         ctx.now.unix_ms(),
     );
 }
+
+#[cfg(test)]
+mod tests;
