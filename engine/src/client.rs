@@ -32,6 +32,10 @@ pub struct ClientHandle {
     pub last_command: AtomicU32,
     pub names: Mutex<ClientNames>,
     pub no_evict: AtomicBool,
+    /// CLIENT NO-TOUCH: this client's commands (but TOUCH) leave access times alone.
+    pub no_touch: AtomicBool,
+    /// CLIENT TRACKING state (see `tracking`).
+    pub tracking: crate::tracking::ClientTracking,
     /// Bytes waiting in the query buffer, as last seen by the driver.
     pub query_buffer_bytes: AtomicU64,
     killed: AtomicBool,
@@ -87,6 +91,8 @@ impl ClientHandle {
             last_command: AtomicU32::new(u32::MAX),
             names: Mutex::new(ClientNames::default()),
             no_evict: AtomicBool::new(false),
+            no_touch: AtomicBool::new(false),
+            tracking: Default::default(),
             query_buffer_bytes: AtomicU64::new(0),
             killed: AtomicBool::new(false),
             served_aof_seq: AtomicU64::new(0),
@@ -249,9 +255,27 @@ impl ClientHandle {
         if self.is_pubsub() {
             flags.push('P');
         }
+        let tracking = self.tracking.flags();
+        for (bit, c) in [
+            (crate::tracking::flag::ON, 't'),
+            (crate::tracking::flag::BROKEN_REDIR, 'R'),
+            (crate::tracking::flag::BCAST, 'B'),
+        ] {
+            if tracking & bit != 0 {
+                flags.push(c);
+            }
+        }
         if self.no_evict.load(Ordering::Relaxed) {
             flags.push('e');
         }
+        if self.no_touch.load(Ordering::Relaxed) {
+            flags.push('T');
+        }
+        let redir = if tracking & crate::tracking::flag::ON != 0 {
+            self.tracking.redirect() as i64
+        } else {
+            -1
+        };
         if flags.is_empty() {
             flags.push('N');
         }
@@ -261,7 +285,7 @@ impl ClientHandle {
         format!(
             "id={} addr={} laddr={} fd=-1 name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi=-1 \
              qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem={} tot-mem=0 events=r cmd={} \
-             user=default redir=-1 resp={} lib-name={} lib-ver={}",
+             user=default redir={} resp={} lib-name={} lib-ver={}",
             self.id,
             self.addr,
             self.laddr,
@@ -276,6 +300,7 @@ impl ClientHandle {
             qbuf,
             self.outbox_bytes.load(Ordering::Relaxed),
             cmd,
+            redir,
             self.resp.load(Ordering::Relaxed),
             String::from_utf8_lossy(&names.lib_name),
             String::from_utf8_lossy(&names.lib_ver),

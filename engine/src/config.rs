@@ -14,6 +14,8 @@ pub struct Config {
     pub requirepass: Option<Vec<u8>>,
     pub databases: usize,
     pub maxclients: u64,
+    /// `tracking-table-max-keys` (0: no limit).
+    pub tracking_table_max_keys: u64,
     pub loglevel: String,
     pub logfile: String,
     pub proto_max_bulk_len: u64,
@@ -245,6 +247,7 @@ impl Default for Config {
             requirepass: None,
             databases: 16,
             maxclients: 10_000,
+            tracking_table_max_keys: crate::tracking::MAX_KEYS_DEFAULT,
             loglevel: "notice".into(),
             logfile: String::new(),
             proto_max_bulk_len: 512 * 1024 * 1024,
@@ -423,6 +426,15 @@ static PARAMS: &[Param] = &[
         get: |c| c.maxclients.to_string(),
         set: |c, v| {
             c.maxclients = parse_bounded(v, 1, u32::MAX as i64)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "tracking-table-max-keys",
+        mutable: true,
+        get: |c| c.tracking_table_max_keys.to_string(),
+        set: |c, v| {
+            c.tracking_table_max_keys = parse_bounded(v, 0, i64::MAX)? as u64;
             Ok(())
         },
     },

@@ -2,7 +2,6 @@
 //! registry and the counters INFO reports. Pure data: the driver passes time in and reads
 //! requests (shutdown, active expiry) out.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -68,7 +67,7 @@ pub struct Engine {
     pub proto_max_bulk_len: AtomicU64,
     pub query_buffer_limit: AtomicU64,
     pub auth_required: AtomicBool,
-    clients: Mutex<BTreeMap<u64, Arc<ClientHandle>>>,
+    clients: crate::tracking::ClientMap,
     next_client_id: AtomicU64,
     pub stats: Stats,
     pub started: Now,
@@ -142,15 +141,20 @@ impl Engine {
         run_id.truncate(40);
 
         let (appendonly, appendfsync) = (config.appendonly, config.appendfsync);
-        let keyspace = Keyspace::new(config.databases, shards, seed);
+        let mut keyspace = Keyspace::new(config.databases, shards, seed);
+        let clients = crate::tracking::ClientMap::default();
+        keyspace.tracking = crate::tracking::Tracking::new(clients.clone());
         apply_pubsub_config(&keyspace.pubsub, &config);
+        keyspace
+            .tracking
+            .set_max_keys(config.tracking_table_max_keys);
         let engine = Engine {
             keyspace,
             proto_max_bulk_len: AtomicU64::new(config.proto_max_bulk_len),
             query_buffer_limit: AtomicU64::new(config.client_query_buffer_limit),
             auth_required: AtomicBool::new(config.requirepass.is_some()),
             config: RwLock::new(config),
-            clients: Mutex::new(BTreeMap::new()),
+            clients,
             next_client_id: AtomicU64::new(1),
             stats: Stats::default(),
             started: now,
@@ -245,6 +249,9 @@ impl Engine {
             config.lfu_decay_time,
         );
         apply_pubsub_config(&self.keyspace.pubsub, &config);
+        self.keyspace
+            .tracking
+            .set_max_keys(config.tracking_table_max_keys);
         self.scripting
             .shared
             .busy_threshold_ms
@@ -402,6 +409,10 @@ impl Engine {
             removed += n;
             more |= m;
         }
+        // Keys that expired under BCAST prefixes are announced now (Redis's `beforeSleep`).
+        self.keyspace
+            .tracking
+            .broadcast(&self.keyspace.pubsub, now.unix_ms());
         (removed, more)
     }
 }

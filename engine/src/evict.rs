@@ -272,7 +272,7 @@ impl Engine {
             );
             self.aof.append(&record);
         }
-        keyspace.watches.touch(db, key);
+        keyspace.changed(db, key, now_ms);
         keyspace.stats.evicted_keys.fetch_add(1, Relaxed);
         true
     }

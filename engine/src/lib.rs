@@ -35,6 +35,7 @@ pub mod slowlog;
 pub mod sync;
 #[cfg(test)]
 pub mod testing;
+pub mod tracking;
 pub mod types;
 pub mod util;
 

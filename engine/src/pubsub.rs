@@ -131,18 +131,24 @@ thread_local! {
 /// Marks `handle` as the client running a command on this thread until dropped.
 pub struct ExecutingGuard {
     previous: usize,
+    previous_id: u64,
 }
 
 impl ExecutingGuard {
     pub fn new(handle: &Arc<ClientHandle>) -> ExecutingGuard {
         let previous = EXECUTING.with(|e| e.replace(Arc::as_ptr(handle) as usize));
-        ExecutingGuard { previous }
+        let previous_id = crate::tracking::set_executing(handle.id);
+        ExecutingGuard {
+            previous,
+            previous_id,
+        }
     }
 }
 
 impl Drop for ExecutingGuard {
     fn drop(&mut self) {
         EXECUTING.with(|e| e.set(self.previous));
+        crate::tracking::set_executing(self.previous_id);
     }
 }
 
@@ -300,6 +306,19 @@ impl PubSub {
             deliver(subscriber, encoded.for_client(subscriber), limit, now_ms);
         }
         subscribers.len()
+    }
+
+    /// Hands an already-encoded push that is not a channel message (a tracking invalidation)
+    /// to `target`: into the running command's reply if it is the running client, else its
+    /// outbox, under the pub/sub output buffer limit when it is a pub/sub client.
+    pub fn deliver_to(&self, target: &ClientHandle, bytes: &[u8], now_ms: u64) {
+        if is_executing(target) {
+            target.push_slot.push(bytes);
+        } else if target.is_pubsub() {
+            target.push(bytes, self.limit(), now_ms);
+        } else {
+            target.append_output(bytes);
+        }
     }
 
     /// The channels (or shard channels) with a subscriber whose names match `pattern`

@@ -413,7 +413,13 @@ impl Session {
                 && engine.auth_required.load(Ordering::Relaxed),
         };
         match self.parser.next(input, limits) {
-            Ok(None) => Step::NeedMore,
+            Ok(None) => {
+                // The end of a batch: keys changed under BCAST prefixes are announced (Redis
+                // does it before its event loop sleeps).
+                let keyspace = &engine.keyspace;
+                keyspace.tracking.broadcast(&keyspace.pubsub, now.unix_ms());
+                Step::NeedMore
+            }
             Err(error) => {
                 self.protocol_error(engine, &error);
                 Step::Close
@@ -608,6 +614,25 @@ impl Session {
         drop(gate_hold);
         // Pushes published after the command's last write (GETDEL's `del` event).
         self.out.splice();
+        // Invalidations of this client's own changes follow its reply, as in Redis 7.0.
+        let keyspace = &engine.keyspace;
+        crate::tracking::send_pending(
+            &keyspace.tracking,
+            &keyspace.pubsub,
+            &self.client.handle,
+            &mut self.out,
+            now.unix_ms(),
+        );
+        // Keys this command changed under BCAST prefixes are announced now, after its reply
+        // (Redis waits for the end of its event loop iteration; per command is the same
+        // for a client that waits for replies, and one message per command for a pipeline).
+        keyspace.tracking.broadcast(&keyspace.pubsub, now.unix_ms());
+        self.out.splice();
+        // CLIENT CACHING applies to the next command only (to a whole transaction, and it
+        // survives other CLIENT subcommands), as in Redis.
+        if self.client.multi.is_none() && !args[0].eq_ignore_ascii_case(b"client") {
+            self.client.handle.tracking.clear_caching();
+        }
         engine
             .stats
             .total_commands_processed
@@ -773,6 +798,7 @@ impl Session {
         if self.client.monitoring {
             engine.monitors.remove(self.id());
         }
+        engine.keyspace.tracking.disable(&self.client.handle);
         self.client.end_transaction(engine);
         self.client.unsubscribe_all(engine);
         if self.blocked.take().is_some() {
@@ -867,6 +893,9 @@ impl Session {
         let errors_before = self.out.errors_written;
         crate::observe::before_call(engine, &self.client, command, args, now);
         let started_us = self.client.mono_us(now);
+        let _no_touch = crate::keyspace::access::NoTouchGuard::new(
+            self.client.handle.no_touch.load(Ordering::Relaxed) && command.spec.name != "touch",
+        );
         let mut ctx = Ctx {
             engine,
             client: &mut self.client,
@@ -876,6 +905,7 @@ impl Session {
         };
         handler(&mut ctx, args);
         crate::observe::after_call(engine, ctx.client, command, args, now, started_us);
+        crate::tracking::after_command(&ctx, command, args);
         let failed = ctx.out.errors_written > errors_before;
         note_effects(&mut ctx, command, args, failed);
         log_effects(&mut ctx);

@@ -75,6 +75,8 @@ pub fn reset(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         .name
         .clear();
     ctx.client.handle.no_evict.store(false, Ordering::Relaxed);
+    ctx.client.handle.no_touch.store(false, Ordering::Relaxed);
+    ctx.engine.keyspace.tracking.disable(&ctx.client.handle);
     ctx.client.authenticated = !ctx.engine.auth_required.load(Ordering::Relaxed);
     ctx.out.simple("RESET");
 }
@@ -449,8 +451,12 @@ pub fn client_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         ctx,
         "client",
         &[
+            "CACHING (YES|NO)",
+            "    Cache (OPTIN) or do not cache (OPTOUT) the keys of the next command.",
             "GETNAME",
             "    Return the name of this connection.",
+            "GETREDIR",
+            "    Return the client ID invalidations are redirected to (0: none, -1: not tracking).",
             "ID",
             "    Return the ID of this connection.",
             "INFO",
@@ -464,6 +470,8 @@ pub fn client_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             "    Return information about connections.",
             "NO-EVICT (ON|OFF)",
             "    Protect this connection from client eviction.",
+            "NO-TOUCH (ON|OFF)",
+            "    Leave the access time of the keys this connection reads alone (TOUCH still touches).",
             "PAUSE <timeout> [WRITE|ALL]",
             "    Hold back every command (ALL, the default), or only writes (WRITE), for <timeout> ms.",
             "REPLY (ON|OFF|SKIP)",
@@ -472,6 +480,11 @@ pub fn client_help(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
             "    Record the client library's name or version.",
             "SETNAME <name>",
             "    Name this connection.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO",
+            "    Report the tracking state of this connection.",
             "UNBLOCK <clientid> [TIMEOUT|ERROR]",
             "    Unblock a client blocked in a blocking command, as if it timed out or with an error.",
             "UNPAUSE",

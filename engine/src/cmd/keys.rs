@@ -131,7 +131,7 @@ fn remove_expired_at(
             part.expires.remove(&(entry.expire_ms, key.clone()));
         }
         keyspace.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
-        keyspace.watches.touch_expired(db, &key);
+        keyspace.expired(db, &key, now_ms);
         keyspace
             .pubsub
             .notify(db, class::EXPIRED, "expired", &key, now_ms);

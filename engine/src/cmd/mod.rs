@@ -30,6 +30,7 @@ pub mod t_stream;
 pub mod t_string;
 pub mod t_string_lcs;
 pub mod t_zset;
+pub mod tracking;
 
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;

@@ -60,6 +60,7 @@ pub fn exec(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         let started_us = ctx.client.mono_us(ctx.now);
         handler(ctx, args);
         crate::observe::after_call(ctx.engine, ctx.client, command, args, ctx.now, started_us);
+        crate::tracking::after_command(ctx, command, args);
         let failed = ctx.out.errors_written > errors_before;
         crate::session::note_effects(ctx, command, args, failed);
         ctx.engine

@@ -75,7 +75,16 @@ pub fn flushdb(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         .stats
         .dirty
         .fetch_add(removed as u64, Ordering::Relaxed);
+    invalidate_all(ctx);
     ctx.out.ok();
+}
+
+/// FLUSHDB and FLUSHALL: every tracking client gets the null invalidation.
+fn invalidate_all(ctx: &mut Ctx<'_, '_>) {
+    let keyspace = &ctx.engine.keyspace;
+    keyspace
+        .tracking
+        .invalidate_all(&keyspace.pubsub, ctx.now.unix_ms());
 }
 
 /// FLUSHALL [ASYNC|SYNC]
@@ -101,6 +110,7 @@ pub fn flushall(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         .stats
         .dirty
         .fetch_add(removed.max(1) as u64, Ordering::Relaxed);
+    invalidate_all(ctx);
     ctx.out.ok();
 }
 
@@ -237,10 +247,11 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
         ),
         "clients" => write!(
             text,
-            "# Clients\r\nconnected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:{}\r\n",
+            "# Clients\r\nconnected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:{}\r\ntracking_clients:{}\r\n",
             engine.connected_clients(),
             config.maxclients,
             engine.blocking.count(),
+            engine.keyspace.tracking.info().0,
         ),
         "memory" => {
             let used = (engine.used_memory)();
@@ -269,26 +280,33 @@ fn info_section(ctx: &mut Ctx<'_, '_>, section: &str, text: &mut String) {
             crate::persist::write_info(engine, now, text);
             Ok(())
         }
-        "stats" => write!(
-            text,
-            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ntotal_net_input_bytes:{}\r\n\
+        "stats" => {
+            let tracking = engine.keyspace.tracking.info();
+            write!(
+                text,
+                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ntotal_net_input_bytes:{}\r\n\
              total_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\n\
              keyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\n\
-             pubsubshard_channels:{}\r\ntotal_error_replies:{}\r\n",
-            load(&stats.total_connections_received),
-            load(&stats.total_commands_processed),
-            load(&stats.total_net_input_bytes),
-            load(&stats.total_net_output_bytes),
-            load(&stats.rejected_connections),
-            load(&ks.expired_keys),
-            load(&ks.evicted_keys),
-            load(&ks.keyspace_hits),
-            load(&ks.keyspace_misses),
-            engine.pubsub().name_count(Kind::Channel),
-            engine.pubsub().name_count(Kind::Pattern),
-            engine.pubsub().name_count(Kind::Shard),
-            load(&stats.total_error_replies),
-        ),
+             pubsubshard_channels:{}\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\n\
+             tracking_total_prefixes:{}\r\ntotal_error_replies:{}\r\n",
+                load(&stats.total_connections_received),
+                load(&stats.total_commands_processed),
+                load(&stats.total_net_input_bytes),
+                load(&stats.total_net_output_bytes),
+                load(&stats.rejected_connections),
+                load(&ks.expired_keys),
+                load(&ks.evicted_keys),
+                load(&ks.keyspace_hits),
+                load(&ks.keyspace_misses),
+                engine.pubsub().name_count(Kind::Channel),
+                engine.pubsub().name_count(Kind::Pattern),
+                engine.pubsub().name_count(Kind::Shard),
+                tracking.1,
+                tracking.2,
+                tracking.3,
+                load(&stats.total_error_replies),
+            )
+        }
         "replication" => write!(
             text,
             "# Replication\r\nrole:master\r\nconnected_slaves:0\r\n"

@@ -26,6 +26,7 @@ use super::t_zset::{WrongType, is_option, lock_keys, read, write};
 use super::{NOT_FLOAT, NOT_INTEGER, SYNTAX};
 use crate::keyspace::Value;
 use crate::ldouble::LongDouble;
+use crate::pubsub::class;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -199,6 +200,10 @@ pub fn geoadd(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     add_dirty(ctx, added + updated);
     ctx.out
         .int((if ch { added + updated } else { added }) as i64);
+    if added + updated > 0 {
+        // GEOADD is ZADD in Redis, and publishes its event after the reply.
+        ctx.db().notify(class::ZSET, "zadd", key);
+    }
 }
 
 /// `GEODIST key member1 member2 [M|KM|FT|MI]`: the distance between two members (four
@@ -380,10 +385,19 @@ fn search_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], form: Form, store_allow
             let mut db = ctx.db();
             if entries.is_empty() {
                 let deleted = db.remove(&args[dst]).is_some();
+                if deleted {
+                    db.notify(class::GENERIC, "del", &args[dst]);
+                }
                 add_dirty(ctx, usize::from(deleted));
             } else {
                 let zset = ZSet::from_sorted(&entries, &db.value_hasher());
                 db.set(&args[dst], Value::ZSet(Box::new(zset)), 0);
+                let event = if form == Form::GeoSearchStore {
+                    "geosearchstore"
+                } else {
+                    "georadiusstore"
+                };
+                db.notify(class::ZSET, event, &args[dst]);
                 add_dirty(ctx, stored);
             }
             ctx.out.int(stored as i64);

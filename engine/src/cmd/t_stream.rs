@@ -35,6 +35,7 @@ pub use read::{xread, xreadgroup};
 
 use super::{NOT_INTEGER, SYNTAX, WRONGTYPE};
 use crate::keyspace::{Db, Value};
+use crate::pubsub::class::STREAM;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -288,9 +289,16 @@ fn reply_entries<'a>(out: &mut Reply, entries: impl Iterator<Item = EntryRef<'a>
 
 /// A reply buffer for a part of a reply whose length is known only afterwards.
 fn scratch(out: &Reply) -> Reply {
-    let mut scratch = Reply::new(out.protocol);
-    scratch.buf = bytes::BytesMut::new();
-    scratch
+    out.part()
+}
+
+/// Publishes stream event `event` on `key` of database `db` (Redis's
+/// `notifyKeyspaceEvent(NOTIFY_STREAM, ...)`), where no `Db` is at hand.
+fn notify(engine: &crate::engine::Engine, db: usize, key: &[u8], event: &str, now_ms: u64) {
+    engine
+        .keyspace
+        .pubsub
+        .notify(db, crate::pubsub::class::STREAM, event, key, now_ms);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,13 +474,21 @@ pub fn xadd(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         return out.error("ERR Elements are too large to be stored");
     }
     stream.log.append(id, pairs);
-    if let Some(trim) = parsed.trim {
-        stream.log.trim(&trim);
-    }
-    reply_id(out, id);
+    let trimmed = parsed.trim.as_ref().map_or(0, |trim| stream.log.trim(trim));
+    // A new stream is added before the reply (its `new` event precedes it, as in Redis).
     match created {
-        Some(stream) => db.set(key, Value::Stream(stream), 0),
-        None => signal_modified(&mut db, key),
+        Some(stream) => {
+            db.set(key, Value::Stream(stream), 0);
+            reply_id(out, id);
+        }
+        None => {
+            reply_id(out, id);
+            signal_modified(&mut db, key);
+        }
+    }
+    db.notify(STREAM, "xadd", key);
+    if trimmed > 0 {
+        db.notify(STREAM, "xtrim", key);
     }
     add_dirty(ctx, 1);
 }
@@ -489,11 +505,12 @@ pub fn xtrim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         Ok(None) => return out.int(0),
         Ok(Some(stream)) => stream.log.trim(&trim),
     };
-    out.int(removed as i64);
     if removed > 0 {
+        db.notify(STREAM, "xtrim", &args[1]);
         signal_modified(&mut db, &args[1]);
-        add_dirty(ctx, removed);
     }
+    out.int(removed as i64);
+    add_dirty(ctx, removed);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,11 +598,12 @@ pub fn xdel(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         ids.push(id);
     }
     let deleted = stream.log.delete(&ids);
-    out.int(deleted as i64);
     if deleted > 0 {
+        db.notify(STREAM, "xdel", &args[1]);
         signal_modified(&mut db, &args[1]);
-        add_dirty(ctx, deleted);
     }
+    out.int(deleted as i64);
+    add_dirty(ctx, deleted);
 }
 
 /// `XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]`
@@ -648,5 +666,6 @@ pub fn xsetid(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         log.max_deleted_id = max_deleted;
     }
     out.ok();
+    db.notify(STREAM, "xsetid", &args[1]);
     add_dirty(ctx, 1);
 }

@@ -26,6 +26,31 @@ pub const LFU_LOG_FACTOR_DEFAULT: u32 = 10;
 /// Redis's `lfu-decay-time` default, in minutes.
 pub const LFU_DECAY_TIME_DEFAULT: u32 = 1;
 
+thread_local! {
+    /// The command running on this thread belongs to a CLIENT NO-TOUCH client (and is not
+    /// TOUCH): lookups leave access times alone. A thread runs one command at a time.
+    static NO_TOUCH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sets the no-touch mode of the command running on this thread until dropped.
+pub struct NoTouchGuard {
+    previous: bool,
+}
+
+impl NoTouchGuard {
+    pub fn new(no_touch: bool) -> NoTouchGuard {
+        NoTouchGuard {
+            previous: NO_TOUCH.with(|n| n.replace(no_touch)),
+        }
+    }
+}
+
+impl Drop for NoTouchGuard {
+    fn drop(&mut self) {
+        NO_TOUCH.with(|n| n.set(self.previous));
+    }
+}
+
 /// How lookups record accesses; refreshed from the configuration by the engine.
 #[derive(Debug)]
 pub struct AccessPolicy {
@@ -74,8 +99,12 @@ impl AccessPolicy {
         }
     }
 
-    /// Records an access (Redis's `updateLFU`, or the LRU clock).
+    /// Records an access (Redis's `updateLFU`, or the LRU clock), unless the running
+    /// client asked for CLIENT NO-TOUCH (see [`NoTouchGuard`]).
     pub fn touch(&self, access: &mut u32, now_ms: u64) {
+        if NO_TOUCH.with(|n| n.get()) {
+            return;
+        }
         if self.is_lfu() {
             let counter = self.lfu_counter(*access, now_ms);
             let counter = lfu_log_incr(

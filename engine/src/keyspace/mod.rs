@@ -99,6 +99,8 @@ pub struct Keyspace {
     pub stats: KeyspaceStats,
     /// Who WATCHes which keys.
     pub watches: Watches,
+    /// Which clients may have cached which keys (CLIENT TRACKING).
+    pub tracking: crate::tracking::Tracking,
     /// Written keys that blocked clients wait on.
     pub ready: crate::blocking::ReadyKeys,
     /// How lookups record accesses (LRU time or LFU counter), and the engine's seeded
@@ -138,6 +140,7 @@ impl Keyspace {
             databases,
             stats: KeyspaceStats::default(),
             watches: Watches::default(),
+            tracking: Default::default(),
             ready: Default::default(),
             access: access::AccessPolicy::new(seed ^ 0x243F_6A88_85A3_08D3),
             pubsub: PubSub::default(),
@@ -205,6 +208,19 @@ impl Keyspace {
         }
     }
 
+    /// A key was removed because it expired: WATCH and tracking are told.
+    pub fn expired(&self, db: usize, key: &[u8], now_ms: u64) {
+        self.watches.touch_expired(db, key);
+        self.tracking.invalidate(&self.pubsub, key, now_ms);
+    }
+
+    /// A key was changed or removed by something other than a command's write path
+    /// (eviction, FLUSH, SWAPDB): WATCH and tracking are told.
+    pub fn changed(&self, db: usize, key: &[u8], now_ms: u64) {
+        self.watches.touch(db, key);
+        self.tracking.invalidate(&self.pubsub, key, now_ms);
+    }
+
     /// Removes due keys from one shard, at most `budget` of them. Returns how many were
     /// removed and whether due keys remain.
     pub fn expire_shard(&self, shard: usize, now_ms: u64, budget: usize) -> (usize, bool) {
@@ -221,7 +237,7 @@ impl Keyspace {
                 let (_, key) = db.expires.pop_first().expect("first exists");
                 let entry = db.map.swap_remove(&key);
                 debug_assert!(entry.is_some(), "expires index names a missing key");
-                self.watches.touch_expired(index, &key);
+                self.expired(index, &key, now_ms);
                 self.pubsub
                     .notify(index, class::EXPIRED, "expired", &key, now_ms);
                 removed += 1;
@@ -324,7 +340,7 @@ impl<'l, 'a> Db<'l, 'a> {
         let expire_ms = part.map[index].expire_ms;
         if expire_ms != 0 && expire_ms < now_ms {
             part.remove(key);
-            keyspace.watches.touch_expired(db, key);
+            keyspace.expired(db, key, now_ms);
             expired_keys.fetch_add(1, Ordering::Relaxed);
             keyspace
                 .pubsub
@@ -381,6 +397,9 @@ impl<'l, 'a> Db<'l, 'a> {
     fn touch(&self, key: &[u8]) {
         let keyspace = self.locked.keyspace;
         keyspace.watches.touch(self.db, key);
+        keyspace
+            .tracking
+            .invalidate(&keyspace.pubsub, key, self.now_ms);
         keyspace.ready.signal(self.db, key);
     }
 
@@ -440,7 +459,7 @@ impl<'l, 'a> Db<'l, 'a> {
                 let was_expired = old_expire != 0 && old_expire < now_ms;
                 if was_expired {
                     let keyspace = self.locked.keyspace;
-                    keyspace.watches.touch_expired(db, key);
+                    keyspace.expired(db, key, now_ms);
                     keyspace.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
                     self.notify(class::EXPIRED, "expired", key);
                 }

@@ -83,6 +83,18 @@ impl Reply {
         }
     }
 
+    /// An empty buffer for a part of this reply written before its header (a length known
+    /// only afterwards), sharing the push slot: a push published while the part is built lands
+    /// in it where it was published, as after Redis's deferred length.
+    pub fn part(&self) -> Reply {
+        Reply {
+            buf: BytesMut::new(),
+            protocol: self.protocol,
+            errors_written: 0,
+            pushes: self.pushes.clone(),
+        }
+    }
+
     /// Splices the pushes of `slot` into this reply as they are written (see the module header).
     pub fn with_push_slot(mut self, slot: Arc<PushSlot>) -> Reply {
         self.pushes = Some(slot);

@@ -405,6 +405,7 @@ fn call_command(
         .store(command.id, Ordering::Relaxed);
     handler(ctx, &argv);
     crate::observe::feed_script_call(ctx.engine, ctx.client.db, command, &argv, ctx.now);
+    crate::tracking::after_command(ctx, command, &argv);
     std::mem::swap(ctx.out, &mut out);
     let failed = out.errors_written > 0;
     crate::session::note_effects(ctx, command, &argv, failed);

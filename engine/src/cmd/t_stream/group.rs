@@ -15,6 +15,7 @@ use super::{
 };
 use crate::cmd::{NOT_INTEGER, SYNTAX, WRONGTYPE, reply_help};
 use crate::keyspace::Value;
+use crate::pubsub::class::STREAM;
 use crate::resp::Reply;
 use crate::resp::parse::parse_i64;
 use crate::session::Ctx;
@@ -160,6 +161,7 @@ pub fn xgroup_create(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         stream.groups.insert(name, Group::new(id, entries_read));
     }
     out.ok();
+    db.notify(STREAM, "xgroup-create", &args[2]);
     add_dirty(ctx, 1);
 }
 
@@ -187,6 +189,7 @@ pub fn xgroup_setid(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     group.last_id = id;
     group.entries_read = entries_read;
     out.ok();
+    db.notify(STREAM, "xgroup-setid", &args[2]);
     add_dirty(ctx, 1);
 }
 
@@ -201,6 +204,7 @@ pub fn xgroup_destroy(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         return out.int(0);
     }
     out.int(1);
+    db.notify(STREAM, "xgroup-destroy", &args[2]);
     // Readers blocked on the group learn it is gone.
     ctx.engine.keyspace.ready.signal(db_index, &args[2]);
     add_dirty(ctx, 1);
@@ -215,6 +219,9 @@ pub fn xgroup_createconsumer(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     };
     let group = stream.groups.get_mut(&args[3][..]).expect("checked");
     let created = group.create_consumer(&args[4], now).is_some();
+    if created {
+        db.notify(STREAM, "xgroup-createconsumer", &args[2]);
+    }
     out.int(i64::from(created));
     add_dirty(ctx, u64::from(created));
 }
@@ -227,6 +234,9 @@ pub fn xgroup_delconsumer(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     };
     let group = stream.groups.get_mut(&args[3][..]).expect("checked");
     let pending = group.delete_consumer(&args[4]);
+    if pending.is_some() {
+        db.notify(STREAM, "xgroup-delconsumer", &args[2]);
+    }
     out.int(pending.unwrap_or(0) as i64);
     add_dirty(ctx, u64::from(pending.is_some()));
 }
@@ -388,6 +398,7 @@ fn pending_summary(out: &mut Reply, group: &Group) {
 /// [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]`
 pub fn xclaim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     let now = super::now_ms(ctx);
+    let announce = announcer(ctx, &args[1], "xgroup-createconsumer");
     let (mut db, out) = db_and_out(ctx);
     let stream = match lookup(&mut db, &args[1], Access::Read) {
         Err(WrongType) => return out.error(WRONGTYPE),
@@ -481,7 +492,8 @@ pub fn xclaim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             None if !force => continue,
             // FORCE: a new pending entry, its idle time not considered.
             None => {
-                let owner = claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty);
+                let owner =
+                    claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty, &announce);
                 group.insert_pending(id, &owner, now);
             }
             Some(nack) if min_idle > 0 && now.wrapping_sub(nack.delivery_ms) < min_idle => {
@@ -489,7 +501,7 @@ pub fn xclaim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             }
             Some(_) => {}
         }
-        let owner = claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty);
+        let owner = claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty, &announce);
         group.set_owner(id, &owner);
         let nack = group.nack_mut(id).expect("pending");
         nack.delivery_ms = delivery;
@@ -522,14 +534,25 @@ fn claiming_consumer(
     name: &[u8],
     now: i64,
     dirty: &mut u64,
+    announce: &dyn Fn(),
 ) -> Arc<[u8]> {
     consumer
         .get_or_insert_with(|| {
             let (key, created) = group.consumer_seen(name, now);
+            if created {
+                announce();
+            }
             *dirty += u64::from(created);
             key
         })
         .clone()
+}
+
+/// Publishes `event` on the stream `key` of the client's database, for use while the stream
+/// is borrowed.
+fn announcer<'a, 'k: 'a>(ctx: &Ctx<'_, 'k>, key: &'a [u8], event: &'static str) -> impl Fn() + 'a {
+    let (engine, db, now_ms) = (ctx.engine, ctx.client.db, ctx.now.unix_ms());
+    move || super::notify(engine, db, key, event, now_ms)
 }
 
 /// `XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]`
@@ -568,6 +591,7 @@ pub fn xautoclaim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
         return ctx.out.error(WRONGTYPE);
     }
     let now = super::now_ms(ctx);
+    let announce = announcer(ctx, &args[1], "xgroup-createconsumer");
     let (mut db, out) = db_and_out(ctx);
     let stream = match lookup(&mut db, &args[1], Access::Write) {
         Err(WrongType) => return out.error(WRONGTYPE),
@@ -602,7 +626,8 @@ pub fn xautoclaim(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
             dirty += 1;
             count -= 1;
         } else if min_idle == 0 || now.wrapping_sub(group.pel()[&id].delivery_ms) >= min_idle {
-            let owner = claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty);
+            let owner =
+                claiming_consumer(group, &mut consumer, &args[3], now, &mut dirty, &announce);
             group.set_owner(id, &owner);
             let nack = group.nack_mut(id).expect("pending");
             nack.delivery_ms = now;

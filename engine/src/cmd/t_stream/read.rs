@@ -251,6 +251,7 @@ fn resolve_ids(ctx: &mut Ctx<'_, '_>, parsed: &ReadArgs<'_>) -> Option<Vec<Strea
 /// Serves every stream that has something; returns false (replying nothing) if none has.
 fn serve_now(ctx: &mut Ctx<'_, '_>, parsed: &ReadArgs<'_>, ids: &[StreamId]) -> bool {
     let now = super::now_ms(ctx);
+    let (engine, db_index, now_ms) = (ctx.engine, ctx.client.db, ctx.now.unix_ms());
     let mut dirty = 0;
     let (mut db, out) = db_and_out(ctx);
     let mut body = scratch(out);
@@ -288,6 +289,9 @@ fn serve_now(ctx: &mut Ctx<'_, '_>, parsed: &ReadArgs<'_>, ids: &[StreamId]) -> 
         served += 1;
         stream_header(&mut body, key);
         let (consumer, created) = group.consumer_seen(consumer, now);
+        if created {
+            super::notify(engine, db_index, key, "xgroup-createconsumer", now_ms);
+        }
         dirty += u64::from(created) + 1;
         let reader = GroupReader {
             log: &stream.log,
@@ -333,6 +337,7 @@ fn serve_blocked(ctx: &mut Ctx<'_, '_>, parsed: &ReadArgs<'_>, ready: &[u8]) {
         n => n,
     };
     let now = super::now_ms(ctx);
+    let (engine, db_index, now_ms) = (ctx.engine, ctx.client.db, ctx.now.unix_ms());
     let (mut db, out) = db_and_out(ctx);
     let stream = match lookup(&mut db, ready, Access::Write) {
         Ok(Some(stream)) => stream,
@@ -361,6 +366,9 @@ fn serve_blocked(ctx: &mut Ctx<'_, '_>, parsed: &ReadArgs<'_>, ready: &[u8]) {
     }
     let (consumer, created) = group.consumer_seen(consumer, now);
     one_stream_header(out, ready);
+    if created {
+        super::notify(engine, db_index, ready, "xgroup-createconsumer", now_ms);
+    }
     let start = group.last_id.incr().unwrap_or(StreamId::MIN);
     GroupReader {
         log: &stream.log,
