@@ -148,10 +148,10 @@ impl Vm {
         }
         let rng = Arc::new(AtomicU64::new(seed48(0)));
         install_random(&lua, &globals, rng.clone())?;
-        super::lib_bit::register(&lua, &globals)?;
-        super::lib_cjson::register(&lua, &globals)?;
-        super::lib_cmsgpack::register(&lua, &globals)?;
-        super::lib_struct::register(&lua, &globals)?;
+        super::lib_bit::install(&lua, &globals)?;
+        super::lib_cjson::install(&lua, &globals)?;
+        super::lib_cmsgpack::install(&lua, &globals)?;
+        super::lib_struct::install(&lua, &globals)?;
 
         let native = lua.create_table()?;
         native.set("raising", super::run::raising_functions(&lua)?)?;
