@@ -149,9 +149,9 @@ fn get_integer(data: &[u8], little: bool, signed: bool, size: usize) -> f64 {
 }
 
 fn pack(lua: &Lua, mut args: MultiValue) -> LibResult {
-    // The C code pushes a nil after the arguments: a missing one reads as nil.
-    args.push_back(Value::Nil);
     let fmt_bytes = check_bytes(lua, &args, 1)?;
+    // The C code then pushes a nil after the arguments: a missing one reads as nil.
+    args.push_back(Value::Nil);
     let mut fmt = Format {
         bytes: &fmt_bytes,
         at: 0,
