@@ -106,6 +106,17 @@ pub fn error_handler(lua: &Lua, error: Value) -> mlua::Result<Table> {
     Ok(table)
 }
 
+/// `redis.log` into the server log, at the tracing level the server maps Redis's level names
+/// to (`loglevel`: debug and verbose are DEBUG, notice INFO, warning WARN). The target is
+/// `script` so operators can filter script logs apart.
+fn script_log(level: i64, message: &str) {
+    match level {
+        0 | 1 => tracing::debug!(target: "script", "{message}"),
+        2 => tracing::info!(target: "script", "{message}"),
+        _ => tracing::warn!(target: "script", "{message}"),
+    }
+}
+
 type Raising = fn(&Lua, MultiValue) -> mlua::Result<Result<Value, String>>;
 
 /// `redis.*` functions that raise their errors as error tables (without a position, as
@@ -138,8 +149,19 @@ pub fn raising_functions(lua: &Lua) -> mlua::Result<Table> {
             if !(0..=3).contains(&level) {
                 return Ok(Err("Invalid debug level.".into()));
             }
-            // The engine has no log of its own; the message is dropped.
-            let _ = lua;
+            // As Redis: the string and number arguments joined by spaces, others skipped.
+            let mut message = Vec::new();
+            for (i, arg) in args.iter().skip(1).enumerate() {
+                if matches!(arg, Value::String(_) | Value::Integer(_) | Value::Number(_))
+                    && let Some(s) = lua.coerce_string(arg.clone())?
+                {
+                    if i > 0 {
+                        message.push(b' ');
+                    }
+                    message.extend_from_slice(&s.as_bytes());
+                }
+            }
+            script_log(level, &String::from_utf8_lossy(&message));
             Ok(Ok(Value::Nil))
         }),
         ("setresp", |lua, args| {
