@@ -399,3 +399,53 @@ def test_lua_libraries_same_replies(name, resp3, ferrite, redis_server):
     if resp3:
         steps = [X("HELLO", "3")] + steps
     compare(f"libs-{name}-{'resp3' if resp3 else 'resp2'}", steps, ferrite.port, redis_server.port)
+
+
+# ------------------------------------------------------------------------------ maxmemory
+
+OOM_LIBRARY = """#!lua name=oomlib
+redis.register_function('w', function() return redis.call('set', 'k', 'v') end)
+redis.register_function{function_name='w2', callback=function() return redis.call('set', 'k', 'v') end, flags={'allow-oom'}}
+redis.register_function{function_name='r', callback=function() return redis.call('get', 'k') end, flags={'no-writes'}}
+"""
+
+OOM_STEPS = [
+    C("FUNCTION", "LOAD", "REPLACE", OOM_LIBRARY),
+    C("SCRIPT", "LOAD", "#!lua\nreturn redis.call('set', 'k', 'v')"),
+    C("CONFIG", "SET", "maxmemory", "1"),
+    # No shebang: the first denyoom write is refused inside the script...
+    E("return redis.call('set', 'k', 'v')"),
+    E("return redis.pcall('set', 'k', 'v')"),
+    E("local r = redis.pcall('lpush', 'l', 'v') return r.err"),
+    # ...but not once the script has written (a non-denyoom write first), nor reads.
+    E("redis.call('del', 'zz') return redis.call('set', 'k', 'v')"),
+    E("redis.call('incr', 'n') return redis.call('set', 'k', 'v')"),
+    E("return redis.call('get', 'k')"),
+    E("redis.call('set', 'k', 'v') return 1"),
+    # A shebang makes EVAL itself denyoom unless it says no-writes or allow-oom.
+    E("#!lua\nreturn redis.call('set', 'k', 'v')"),
+    C("EVALSHA", "6ed3e804be85502a8b1d601251bbfcceaf8b0136", "0"),
+    E("#!lua\nreturn 1"),
+    E("#!lua flags=allow-oom\nreturn redis.call('set', 'k', 'v')"),
+    E("#!lua flags=no-writes\nreturn redis.call('get', 'k')"),
+    C("EVAL_RO", "return redis.call('get', 'k')", "0"),
+    # Functions: flags from register_function.
+    C("FCALL", "w", "0"), C("FCALL", "w2", "0"), C("FCALL", "r", "0"), C("FCALL_RO", "r", "0"),
+    C("FUNCTION", "LOAD", "REPLACE", OOM_LIBRARY),
+    # EXEC of a transaction that queued a denyoom script.
+    C("MULTI"), E("#!lua\nreturn 1"), C("EXEC"),
+    C("CONFIG", "SET", "maxmemory", "0"),
+    C("MULTI"), E("#!lua\nreturn 1"), C("CONFIG", "SET", "maxmemory", "1"), C("EXEC"),
+    C("CONFIG", "SET", "maxmemory", "0"),
+    C("FUNCTION", "DELETE", "oomlib"),
+]
+
+
+def test_scripts_over_maxmemory(ferrite, redis_server):
+    import redis as redis_module
+
+    try:
+        compare("libs-oom", OOM_STEPS, ferrite.port, redis_server.port)
+    finally:
+        for port in (ferrite.port, redis_server.port):
+            redis_module.Redis(port=port).config_set("maxmemory", 0)

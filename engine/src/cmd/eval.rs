@@ -114,6 +114,7 @@ fn eval_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], by_sha: bool, read_only: 
         name: &sha,
         read_only: read_only || flags.no_writes,
         is_function: false,
+        allow_oom: flags.allow_oom,
     };
     run(ctx, &eval.vm, &function, Value::Nil, Value::Nil, &options);
 }

@@ -47,6 +47,7 @@ fn fcall_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], read_only: bool) {
         name: &name,
         read_only: read_only || function.flags.no_writes,
         is_function: true,
+        allow_oom: function.flags.allow_oom,
     };
     let callback = function.callback.clone();
     *engine

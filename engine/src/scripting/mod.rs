@@ -169,6 +169,38 @@ impl Scripting {
             .map_or(0, |e| e.scripts.len())
     }
 
+    /// Whether a script command is `denyoom` by what its script declares, as Redis derives
+    /// EVAL's and FCALL's flags from the script: a shebang (every function has one) without
+    /// `no-writes` or `allow-oom` makes it a `denyoom` write. Scripts without a shebang are
+    /// not refused up front; their first write is (see `run::call_command`).
+    pub fn script_denies_oom(&self, name: &str, args: &[Bytes]) -> bool {
+        let denies =
+            |flags: &shebang::ScriptFlags| flags.declared && !flags.no_writes && !flags.allow_oom;
+        let Some(target) = args.get(1) else {
+            return false;
+        };
+        match name {
+            "eval" | "eval_ro" => shebang::parse_eval(target).is_ok_and(|f| denies(&f)),
+            "evalsha" | "evalsha_ro" => {
+                let sha = String::from_utf8_lossy(target).to_ascii_lowercase();
+                let guard = self.eval.lock().unwrap_or_else(|p| p.into_inner());
+                guard
+                    .as_ref()
+                    .and_then(|eval| eval.scripts.get(&sha))
+                    .is_some_and(|(_, flags)| denies(flags))
+            }
+            "fcall" | "fcall_ro" => {
+                let name = String::from_utf8_lossy(target);
+                let guard = self.functions.lock().unwrap_or_else(|p| p.into_inner());
+                guard
+                    .as_ref()
+                    .and_then(|libraries| libraries.function(&name))
+                    .is_some_and(|f| !f.flags.no_writes && !f.flags.allow_oom)
+            }
+            _ => false,
+        }
+    }
+
     /// The function libraries, created on first use.
     pub fn functions(&self) -> MutexGuard<'_, Option<functions::Libraries>> {
         let mut guard = self.functions.lock().unwrap_or_else(|p| p.into_inner());
