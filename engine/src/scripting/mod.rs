@@ -67,7 +67,7 @@ pub struct Shared {
     clock: RwLock<Option<Clock>>,
     /// Library and function counts, for FUNCTION STATS while a function runs.
     pub function_counts: functions::Counts,
-    /// The running function's name and command, for FUNCTION STATS.
+    /// The running function's name and command (an EVAL script: no name), for FUNCTION STATS.
     pub running: Mutex<Option<(String, Vec<Bytes>)>>,
 }
 
