@@ -64,6 +64,9 @@ pub struct Shared {
     /// When the running script started (monotonic µs).
     pub started_mono_us: AtomicU64,
     pub busy_threshold_ms: AtomicU64,
+    /// While FUNCTION LOAD runs library code: when it must stop (monotonic µs; 0 = not
+    /// loading). Loading is not a running script: no BUSY, no SCRIPT KILL, only this limit.
+    pub load_deadline_mono_us: AtomicU64,
     clock: RwLock<Option<Clock>>,
     /// Library and function counts, for FUNCTION STATS while a function runs.
     pub function_counts: functions::Counts,
@@ -76,6 +79,16 @@ impl Shared {
     pub fn now(&self) -> Option<Now> {
         let clock = self.clock.read().unwrap_or_else(|p| p.into_inner());
         clock.as_ref().map(|clock| clock())
+    }
+
+    /// Called by the hook while library code loads: `None` when nothing is loading, else
+    /// whether the load has run out of time.
+    pub fn load_timed_out(&self) -> Option<bool> {
+        let deadline = self.load_deadline_mono_us.load(Ordering::SeqCst);
+        if deadline == 0 {
+            return None;
+        }
+        Some(self.now().is_some_and(|now| now.mono_us >= deadline))
     }
 
     /// Called by the running script's hook: marks the script timed out once it has run past

@@ -175,6 +175,12 @@ impl Vm {
         lua.set_global_hook(
             HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS),
             move |_lua, _debug| {
+                if let Some(expired) = hook_shared.load_timed_out() {
+                    if expired {
+                        return Err(mlua::Error::RuntimeError("FUNCTION LOAD timeout".into()));
+                    }
+                    return Ok(VmState::Continue);
+                }
                 if hook_shared.check() {
                     let message = if hook_shared.is_function.load(Ordering::Relaxed) {
                         "Script killed by user with FUNCTION KILL..."
