@@ -33,6 +33,26 @@ RESET_CJSON = X(
 )
 
 SEQUENCES = {
+    # pairs/next see through the read-only proxies (Redis also has an internal
+    # __redis__err__handler global, which ferrite does not).
+    "pairs": [
+        E('local r = {} for k, v in pairs(cjson) do r[#r+1] = k end table.sort(r) return r'),
+        E('local r = {} for k, v in pairs(bit) do r[#r+1] = k end table.sort(r) return r'),
+        E('local r = {} for k, v in pairs(string) do r[#r+1] = k end table.sort(r) return r'),
+        E('local r = {} for k, v in pairs(redis) do r[#r+1] = k end table.sort(r) return r'),
+        E("local r = {} for k, v in pairs(_G) do if k ~= '__redis__err__handler' then r[#r+1] = k end end table.sort(r) return r"),
+        E('local r = {} for k, v in pairs({a=1, b=2, c=3}) do r[#r+1] = k end return r'),
+        E('return next({})'),
+        E('return next({5})'),
+        E('return next(cjson) ~= nil'),
+        E('return pairs()'),
+        E('return pairs(nil)'),
+        E('return next()'),
+        E('return next(1)'),
+        E('return {pcall(pairs)}'),
+        E('local r = {} for k, v in pairs(KEYS) do r[#r+1] = k end return r'),
+        E("local t = {} for i = 1, 100 do t['k' .. i] = i end local n = 0 for k, v in pairs(t) do n = n + v end return n"),
+    ],
     "bit": [
         E('return bit.tobit(0xffffffff)'),
         E('return bit.tobit(2^32 + 5)'),
