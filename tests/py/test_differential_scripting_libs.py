@@ -469,3 +469,23 @@ def test_scripts_over_maxmemory(ferrite, redis_server):
     finally:
         for port in (ferrite.port, redis_server.port):
             redis_module.Redis(port=port).config_set("maxmemory", 0)
+
+
+def test_redis_log_reaches_the_server_log(ferrite):
+    """redis.log writes to the server log synchronously, before the script replies, at the
+    level it names: the default `loglevel notice` keeps warnings and notices, not debug."""
+    import redis as redis_module
+
+    r = redis_module.Redis(port=ferrite.port)
+    script = (
+        "redis.log(redis.LOG_WARNING, 'lualibs-warn', 42, {}, 'end') "
+        "redis.log(redis.LOG_NOTICE, 'lualibs-notice') "
+        "redis.log(redis.LOG_DEBUG, 'lualibs-debug') return 1"
+    )
+    assert r.eval(script, 0) == 1
+    log = ferrite.log()
+    assert "lualibs-warn 42 end" in log
+    assert "lualibs-notice" in log
+    assert "lualibs-debug" not in log
+    with pytest.raises(redis_module.exceptions.ResponseError, match="Invalid debug level"):
+        r.eval("redis.log(9, 'x')", 0)
