@@ -22,6 +22,7 @@ pub mod functions;
 pub mod gate;
 mod lib_bit;
 mod lib_cjson;
+mod lib_cjson_decode;
 mod lib_cmsgpack;
 mod lib_number;
 mod lib_struct;
