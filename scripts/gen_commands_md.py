@@ -7,6 +7,14 @@ usage: scripts/gen_commands_md.py REDIS_PORT FERRITE_PORT > docs/COMMANDS.md
 import sys
 import redis
 
+# Notes printed under a group's table.
+NOTES = {
+    "scripting": "Scripts and functions run on Lua 5.1 with the libraries Redis bundles (`cjson`,\n"
+    "`cmsgpack`, `bit`, `struct`), `redis.log` into the server log, and Redis's `maxmemory`\n"
+    "rules for scripts (`allow-oom`). Details and the known differences: `docs/SCRIPTING.md`;\n"
+    "checked by `tests/py/test_differential_scripting.py` and `test_differential_scripting_libs.py`.\n",
+}
+
 # Which open issue brings each group that Ferrite does not have yet.
 PLANNED = {
     "list": "value types", "hash": "value types", "set": "value types", "sorted-set": "value types",
@@ -65,6 +73,8 @@ def main():
                 status = "not yet" + (f" ({PLANNED[group]} issue)" if group in PLANNED else "")
             print(f"| `{name.upper()}` | {status} |")
         print()
+        if group in NOTES:
+            print(NOTES[group])
 
 
 main()

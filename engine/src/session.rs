@@ -559,7 +559,7 @@ impl Session {
                 } else if matches!(admission, Some(Admission::Busy)) {
                     let busy = engine.scripting.shared.busy_error();
                     self.reject(engine, args, busy.as_bytes());
-                } else if holding_gate && self.refused_for_memory(engine, command, now) {
+                } else if holding_gate && self.refused_for_memory(engine, command, args, now) {
                     self.reject(engine, args, crate::evict::OOM.as_bytes());
                 } else if let Some(error) = self.refused_for_disk_error(engine, command) {
                     self.reject(engine, args, error.as_bytes());
@@ -712,7 +712,14 @@ impl Session {
     /// commands flagged `denyoom`, EXEC of a transaction that queued one, and anything but
     /// EXEC, DISCARD, QUIT and RESET while a transaction is being queued (queueing itself uses
     /// memory). The check follows Redis's order: after lookup, arity and authentication.
-    fn refused_for_memory(&self, engine: &Engine, command: &Command, now: Now) -> bool {
+    /// EVAL / FCALL take `denyoom` from their script's declared flags, as in Redis.
+    fn refused_for_memory(
+        &self,
+        engine: &Engine,
+        command: &Command,
+        args: &[Bytes],
+        now: Now,
+    ) -> bool {
         // While CLIENT PAUSE holds writes nothing is evicted and nothing refused, as in Redis
         // (the paused writes are what would need the memory).
         if engine.evictor.maxmemory() == 0
@@ -722,13 +729,17 @@ impl Session {
             return false;
         }
         let name = command.spec.name;
-        let denyoom = command.has(flag::DENYOOM)
+        let denies = |command: &Command, args: &[Bytes]| {
+            command.has(flag::DENYOOM)
+                || engine.scripting.script_denies_oom(command.spec.name, args)
+        };
+        let denyoom = denies(command, args)
             || (name == "exec"
                 && self.client.multi.as_ref().is_some_and(|multi| {
                     multi
                         .queued
                         .iter()
-                        .any(|(queued, _)| queued.has(flag::DENYOOM))
+                        .any(|(queued, queued_args)| denies(queued, queued_args))
                 }));
         let queueing =
             self.client.multi.is_some() && !matches!(name, "exec" | "discard" | "quit" | "reset");

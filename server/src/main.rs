@@ -85,6 +85,10 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("ferrite-worker")
+        // Scripts run on the workers (block_in_place), and converting a script's reply walks
+        // tables up to Redis's 1000 levels deep: tokio's 2 MiB default is too small for that
+        // in a debug build. 8 MiB is what a Redis main thread gets on Linux.
+        .thread_stack_size(8 * 1024 * 1024)
         .build();
     let runtime = match runtime {
         Ok(runtime) => runtime,

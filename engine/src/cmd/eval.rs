@@ -114,8 +114,13 @@ fn eval_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], by_sha: bool, read_only: 
         name: &sha,
         read_only: read_only || flags.no_writes,
         is_function: false,
+        allow_oom: flags.allow_oom,
     };
+    // Recorded for FUNCTION STATS, which answers BUSY while an EVAL script runs (Redis 7.0).
+    let running = &engine.scripting.shared.running;
+    *running.lock().unwrap_or_else(|p| p.into_inner()) = Some((String::new(), args.to_vec()));
     run(ctx, &eval.vm, &function, Value::Nil, Value::Nil, &options);
+    *running.lock().unwrap_or_else(|p| p.into_inner()) = None;
 }
 
 /// SCRIPT LOAD script

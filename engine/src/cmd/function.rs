@@ -47,6 +47,7 @@ fn fcall_generic(ctx: &mut Ctx<'_, '_>, args: &[Bytes], read_only: bool) {
         name: &name,
         read_only: read_only || function.flags.no_writes,
         is_function: true,
+        allow_oom: function.flags.allow_oom,
     };
     let callback = function.callback.clone();
     *engine
@@ -225,7 +226,7 @@ pub fn function_list(ctx: &mut Ctx<'_, '_>, args: &[Bytes]) {
     }
 }
 
-/// FUNCTION STATS (runs while a function is busy: reads nothing behind the libraries' lock)
+/// FUNCTION STATS (runs while a script is busy: reads nothing behind the libraries' lock)
 pub fn function_stats(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
     let shared = &ctx.engine.scripting.shared;
     let running = shared
@@ -233,6 +234,11 @@ pub fn function_stats(ctx: &mut Ctx<'_, '_>, _args: &[Bytes]) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
+    // Redis 7.0 does not describe a running EVAL script: it answers with the script BUSY
+    // error (what FUNCTION KILL answers too).
+    if running.is_some() && shared.gate.held() && !shared.is_function.load(Ordering::SeqCst) {
+        return ctx.out.error(crate::scripting::BUSY_SCRIPT);
+    }
     let out = &mut *ctx.out;
     out.map(2);
     out.bulk(b"running_script");

@@ -37,6 +37,9 @@ pub struct Library {
     pub functions: BTreeMap<String, Function>,
 }
 
+/// How long FUNCTION LOAD lets library code run (Redis's `LOAD_TIMEOUT_MS`, 500 ms).
+const LOAD_TIMEOUT_US: u64 = 500_000;
+
 pub struct Libraries {
     pub vm: Vm,
     /// By library name.
@@ -45,6 +48,8 @@ pub struct Libraries {
     index: BTreeMap<String, String>,
     /// The `redis` table library code sees while it loads.
     load_redis: Table,
+    /// For the load-time limit (`Shared::load_deadline_mono_us`).
+    shared: Arc<Shared>,
 }
 
 /// Counts FUNCTION STATS reports without taking the libraries' lock (a function may be
@@ -81,13 +86,14 @@ return t
 
 impl Libraries {
     pub fn new(shared: Arc<Shared>) -> Libraries {
-        let vm = Vm::new(shared, Kind::Function).expect("a fresh Lua state builds");
+        let vm = Vm::new(shared.clone(), Kind::Function).expect("a fresh Lua state builds");
         let load_redis = build_load_redis(&vm).expect("the load-time table builds");
         Libraries {
             vm,
             libraries: BTreeMap::new(),
             index: BTreeMap::new(),
             load_redis,
+            shared,
         }
     }
 
@@ -154,10 +160,19 @@ impl Libraries {
             // A raw field on the proxy: found before its erroring `__index` is consulted.
             self.load_redis.raw_set("register_function", register)?;
             self.vm.globals.raw_set("redis", self.load_redis.clone())?;
+            // Redis gives library code 500 ms to load (checked by the instruction hook).
+            let deadline = self
+                .shared
+                .now()
+                .map_or(0, |now| now.mono_us + LOAD_TIMEOUT_US);
+            self.shared
+                .load_deadline_mono_us
+                .store(deadline, Ordering::SeqCst);
             let result =
                 self.vm
                     .runner
                     .call::<mlua::MultiValue>((chunk.clone(), Value::Nil, Value::Nil));
+            self.shared.load_deadline_mono_us.store(0, Ordering::SeqCst);
             self.vm.globals.raw_set("redis", self.vm.redis.clone())?;
             self.load_redis.raw_set("register_function", Value::Nil)?;
             result

@@ -22,8 +22,11 @@ pub mod functions;
 pub mod gate;
 mod lib_bit;
 mod lib_cjson;
+mod lib_cjson_decode;
 mod lib_cmsgpack;
+mod lib_number;
 mod lib_struct;
+mod lib_support;
 pub mod run;
 pub mod shebang;
 pub mod vm;
@@ -62,10 +65,13 @@ pub struct Shared {
     /// When the running script started (monotonic µs).
     pub started_mono_us: AtomicU64,
     pub busy_threshold_ms: AtomicU64,
+    /// While FUNCTION LOAD runs library code: when it must stop (monotonic µs; 0 = not
+    /// loading). Loading is not a running script: no BUSY, no SCRIPT KILL, only this limit.
+    pub load_deadline_mono_us: AtomicU64,
     clock: RwLock<Option<Clock>>,
     /// Library and function counts, for FUNCTION STATS while a function runs.
     pub function_counts: functions::Counts,
-    /// The running function's name and command, for FUNCTION STATS.
+    /// The running function's name and command (an EVAL script: no name), for FUNCTION STATS.
     pub running: Mutex<Option<(String, Vec<Bytes>)>>,
 }
 
@@ -74,6 +80,16 @@ impl Shared {
     pub fn now(&self) -> Option<Now> {
         let clock = self.clock.read().unwrap_or_else(|p| p.into_inner());
         clock.as_ref().map(|clock| clock())
+    }
+
+    /// Called by the hook while library code loads: `None` when nothing is loading, else
+    /// whether the load has run out of time.
+    pub fn load_timed_out(&self) -> Option<bool> {
+        let deadline = self.load_deadline_mono_us.load(Ordering::SeqCst);
+        if deadline == 0 {
+            return None;
+        }
+        Some(self.now().is_some_and(|now| now.mono_us >= deadline))
     }
 
     /// Called by the running script's hook: marks the script timed out once it has run past
@@ -165,6 +181,38 @@ impl Scripting {
             .unwrap_or_else(|p| p.into_inner())
             .as_ref()
             .map_or(0, |e| e.scripts.len())
+    }
+
+    /// Whether a script command is `denyoom` by what its script declares, as Redis derives
+    /// EVAL's and FCALL's flags from the script: a shebang (every function has one) without
+    /// `no-writes` or `allow-oom` makes it a `denyoom` write. Scripts without a shebang are
+    /// not refused up front; their first write is (see `run::call_command`).
+    pub fn script_denies_oom(&self, name: &str, args: &[Bytes]) -> bool {
+        let denies =
+            |flags: &shebang::ScriptFlags| flags.declared && !flags.no_writes && !flags.allow_oom;
+        let Some(target) = args.get(1) else {
+            return false;
+        };
+        match name {
+            "eval" | "eval_ro" => shebang::parse_eval(target).is_ok_and(|f| denies(&f)),
+            "evalsha" | "evalsha_ro" => {
+                let sha = String::from_utf8_lossy(target).to_ascii_lowercase();
+                let guard = self.eval.lock().unwrap_or_else(|p| p.into_inner());
+                guard
+                    .as_ref()
+                    .and_then(|eval| eval.scripts.get(&sha))
+                    .is_some_and(|(_, flags)| denies(flags))
+            }
+            "fcall" | "fcall_ro" => {
+                let name = String::from_utf8_lossy(target);
+                let guard = self.functions.lock().unwrap_or_else(|p| p.into_inner());
+                guard
+                    .as_ref()
+                    .and_then(|libraries| libraries.function(&name))
+                    .is_some_and(|f| !f.flags.no_writes && !f.flags.allow_oom)
+            }
+            _ => false,
+        }
     }
 
     /// The function libraries, created on first use.

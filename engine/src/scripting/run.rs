@@ -24,6 +24,9 @@ use crate::session::Ctx;
 struct RunFlags {
     resp: u8,
     repl: u8,
+    /// Used memory was over `maxmemory` when the script started (Redis's
+    /// `pre_command_oom_state`), and the script may not ignore it (no `allow-oom`).
+    deny_oom: bool,
 }
 
 const REPL_AOF: u8 = 1;
@@ -36,6 +39,8 @@ pub struct RunOptions<'a> {
     /// Write commands are refused (EVAL_RO, FCALL_RO, `no-writes`).
     pub read_only: bool,
     pub is_function: bool,
+    /// The script declared `allow-oom`: its writes are not refused over `maxmemory`.
+    pub allow_oom: bool,
 }
 
 /// A Lua error table `{err=text}`.
@@ -106,6 +111,17 @@ pub fn error_handler(lua: &Lua, error: Value) -> mlua::Result<Table> {
     Ok(table)
 }
 
+/// `redis.log` into the server log, at the tracing level the server maps Redis's level names
+/// to (`loglevel`: debug and verbose are DEBUG, notice INFO, warning WARN). The target is
+/// `script` so operators can filter script logs apart.
+fn script_log(level: i64, message: &str) {
+    match level {
+        0 | 1 => tracing::debug!(target: "script", "{message}"),
+        2 => tracing::info!(target: "script", "{message}"),
+        _ => tracing::warn!(target: "script", "{message}"),
+    }
+}
+
 type Raising = fn(&Lua, MultiValue) -> mlua::Result<Result<Value, String>>;
 
 /// `redis.*` functions that raise their errors as error tables (without a position, as
@@ -138,8 +154,19 @@ pub fn raising_functions(lua: &Lua) -> mlua::Result<Table> {
             if !(0..=3).contains(&level) {
                 return Ok(Err("Invalid debug level.".into()));
             }
-            // The engine has no log of its own; the message is dropped.
-            let _ = lua;
+            // As Redis: the string and number arguments joined by spaces, others skipped.
+            let mut message = Vec::new();
+            for (i, arg) in args.iter().skip(1).enumerate() {
+                if matches!(arg, Value::String(_) | Value::Integer(_) | Value::Number(_))
+                    && let Some(s) = lua.coerce_string(arg.clone())?
+                {
+                    if i > 0 {
+                        message.push(b' ');
+                    }
+                    message.extend_from_slice(&s.as_bytes());
+                }
+            }
+            script_log(level, &String::from_utf8_lossy(&message));
             Ok(Ok(Value::Nil))
         }),
         ("setresp", |lua, args| {
@@ -275,9 +302,14 @@ pub fn run(
         .started_mono_us
         .store(started.mono_us, Ordering::SeqCst);
     vm.reset_for_run();
+    // Over `maxmemory` at the start, a script's first write may be refused (see
+    // `call_command`). The session has already run the eviction policy for this command.
+    let maxmemory = ctx.engine.evictor.maxmemory();
+    let over_memory = maxmemory != 0 && (ctx.engine.used_memory)() > maxmemory;
     vm.lua.set_app_data(RunFlags {
         resp: 2,
         repl: REPL_ALL,
+        deny_oom: over_memory && !options.allow_oom,
     });
     let (db, in_exec) = (ctx.client.db, ctx.client.in_exec);
     ctx.client.in_exec = true;
@@ -370,23 +402,32 @@ fn call_command(
     if command.has(flag::NOSCRIPT) {
         return fail("ERR This Redis command is not allowed from script");
     }
-    if command.has(flag::WRITE) {
-        if options.read_only {
-            return fail("ERR Write commands are not allowed from read-only scripts.");
-        }
-        ctx.engine
-            .scripting
-            .shared
-            .wrote
-            .store(true, Ordering::SeqCst);
-    }
     let flags = lua
         .app_data_ref::<RunFlags>()
         .map(|f| *f)
         .unwrap_or(RunFlags {
             resp: 2,
             repl: REPL_ALL,
+            deny_oom: false,
         });
+    if command.has(flag::WRITE) && options.read_only {
+        return fail("ERR Write commands are not allowed from read-only scripts.");
+    }
+    // As Redis: over `maxmemory` when the script started, a `denyoom` command is refused
+    // until the script has written something (after that it cannot stop half-way).
+    if flags.deny_oom
+        && command.has(flag::DENYOOM)
+        && !ctx.engine.scripting.shared.wrote.load(Ordering::SeqCst)
+    {
+        return fail(crate::evict::OOM);
+    }
+    if command.has(flag::WRITE) {
+        ctx.engine
+            .scripting
+            .shared
+            .wrote
+            .store(true, Ordering::SeqCst);
+    }
     let protocol = if flags.resp == 3 {
         Protocol::Resp3
     } else {

@@ -411,3 +411,59 @@ fn scripts_inside_multi_and_sandbox() {
             .starts_with("-ERR This Redis command is not allowed from script")
     );
 }
+
+#[test]
+fn function_load_stops_library_code_after_500_ms() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let mut t = client();
+    let start = t.now;
+    let ticks = Arc::new(AtomicU64::new(0));
+    let clock_ticks = ticks.clone();
+    // Every read of the clock is 100 ms later.
+    t.engine.scripting.set_clock(Arc::new(move || {
+        let n = clock_ticks.fetch_add(1, Ordering::SeqCst);
+        crate::Now {
+            unix_us: start.unix_us + n * 100_000,
+            mono_us: start.mono_us + n * 100_000,
+        }
+    }));
+    assert_eq!(
+        t.run(&[
+            "function",
+            "load",
+            "#!lua name=slow\nlocal i = 0 while true do i = i + 1 end"
+        ]),
+        "-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n"
+    );
+    assert!(
+        ticks.load(Ordering::SeqCst) >= 5,
+        "the limit is read from the clock"
+    );
+    // Nothing was loaded, and a quick library still loads; a long *call* is not limited.
+    assert_eq!(t.run(&["function", "list"]), "*0\r\n");
+    let code = "#!lua name=quick\nredis.register_function('f', function() local i = 0 while i < 1000000 do i = i + 1 end return bit.band(i, 255) end)";
+    assert_eq!(t.run(&["function", "load", code]), "$5\r\nquick\r\n");
+    assert_eq!(t.run(&["fcall", "f", "0"]), ":64\r\n");
+}
+
+#[test]
+fn bundled_libraries_in_scripts_and_functions() {
+    let mut t = client();
+    let script =
+        "return cjson.encode({bit.tohex(255, 2), struct.pack('>H', 258), cmsgpack.pack(1, 'a')})";
+    let expected: &[u8] = b"$32\r\n[\"ff\",\"\\u0001\\u0002\",\"\\u0001\xa1a\"]\r\n";
+    assert_eq!(raw(&mut t, &[b"eval", script.as_bytes(), b"0"]), expected);
+    // The library tables are read-only, like the rest of the sandbox.
+    let script = "cjson.x = 1";
+    assert_eq!(
+        eval(&mut t, script, &["0"]),
+        format!(
+            "-ERR user_script:1: Attempt to modify a readonly table script: {}, on @user_script:1.\r\n",
+            super::sha1_hex(script.as_bytes())
+        )
+    );
+    let code = "#!lua name=libs\nredis.register_function('j', function() return cjson.decode('[7]')[1] + bit.lshift(1, 4) end)";
+    assert_eq!(t.run(&["function", "load", code]), "$4\r\nlibs\r\n");
+    assert_eq!(t.run(&["fcall", "j", "0"]), ":23\r\n");
+}

@@ -4,7 +4,8 @@
 //!   `__index` reads the real globals (and raises Redis's "nonexistent global variable" error
 //!   for a missing one) and whose `__newindex` raises "Attempt to modify a readonly table".
 //!   Library tables (`string`, `redis`, `cjson`, ...) are proxied the same way, and `rawset`,
-//!   `load` and `loadstring` are wrapped so neither can reach the real tables. (Redis patches
+//!   `load` and `loadstring` are wrapped so neither can reach the real tables, and `next` /
+//!   `pairs` iterate a proxy's table as if it were the proxy's own. (Redis patches
 //!   its Lua with a read-only table flag; with a stock Lua the proxies give the same errors.)
 //! - Absent, as in Redis: `os`, `io`, `print`, `debug`, `loadfile`, `dofile`, `require`,
 //!   `module`, `package`, `getfenv`, `setfenv`, `newproxy`.
@@ -73,7 +74,7 @@ local raising = native.make_raising
 local function readonly() error('Attempt to modify a readonly table', 2) end
 local function protect(t)
   local proxy = setmetatable({}, {__index = t, __newindex = readonly, __metatable = {}})
-  protected[proxy] = true
+  protected[proxy] = t
   return proxy
 end
 local env = setmetatable({}, {
@@ -87,7 +88,7 @@ local env = setmetatable({}, {
   __newindex = readonly,
   __metatable = {},
 })
-protected[env] = true
+protected[env] = G
 G._G = env
 G.rawset = raising(function(t, k, v)
   if protected[t] then return false, {err = 'ERR Attempt to modify a readonly table'} end
@@ -130,7 +131,7 @@ local handler = native.handler
 local function run(f, a, b)
   return xpcall(function() return f(a, b) end, handler)
 end
-return env, G.redis, protect, run
+return env, G.redis, protected, run
 "#;
 
 impl Vm {
@@ -148,10 +149,10 @@ impl Vm {
         }
         let rng = Arc::new(AtomicU64::new(seed48(0)));
         install_random(&lua, &globals, rng.clone())?;
-        super::lib_bit::register(&lua, &globals)?;
-        super::lib_cjson::register(&lua, &globals)?;
-        super::lib_cmsgpack::register(&lua, &globals)?;
-        super::lib_struct::register(&lua, &globals)?;
+        super::lib_bit::install(&lua, &globals)?;
+        super::lib_cjson::install(&lua, &globals)?;
+        super::lib_cmsgpack::install(&lua, &globals)?;
+        super::lib_struct::install(&lua, &globals)?;
 
         let native = lua.create_table()?;
         native.set("raising", super::run::raising_functions(&lua)?)?;
@@ -165,8 +166,9 @@ impl Vm {
         native.set("handler", handler.clone())?;
         let holder = lua.create_table()?;
         let prelude = lua.load(PRELUDE).set_name(INTERNAL_CHUNK).into_function()?;
-        let (env, redis, _protect, runner): (Table, Table, Function, Function) =
+        let (env, redis, protected, runner): (Table, Table, Table, Function) =
             prelude.call((globals.clone(), holder.clone(), native))?;
+        install_pairs(&lua, &globals, protected)?;
         // These two are used above and stay reachable only through the wrappers.
         globals.raw_set("setfenv", Value::Nil)?;
         globals.raw_set("getfenv", Value::Nil)?;
@@ -175,6 +177,12 @@ impl Vm {
         lua.set_global_hook(
             HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS),
             move |_lua, _debug| {
+                if let Some(expired) = hook_shared.load_timed_out() {
+                    if expired {
+                        return Err(mlua::Error::RuntimeError("FUNCTION LOAD timeout".into()));
+                    }
+                    return Ok(VmState::Continue);
+                }
                 if hook_shared.check() {
                     let message = if hook_shared.is_function.load(Ordering::Relaxed) {
                         "Script killed by user with FUNCTION KILL..."
@@ -253,6 +261,46 @@ unsafe extern "C-unwind" fn raising_trampoline(
         }
         ffi::lua_error(state)
     }
+}
+
+/// `next` and `pairs` that see through the read-only proxies (`protected` maps each proxy to
+/// its table), so `pairs(_G)` and `pairs(cjson)` list what they list in Redis. The real tables
+/// never reach the script: iteration state is the proxy. Errors are Lua's own
+/// (`bad argument #1 to 'pairs' (table expected, got nil)`).
+fn install_pairs(lua: &Lua, globals: &Table, protected: Table) -> mlua::Result<()> {
+    use super::lib_support::{arg_error, lua_type_name, register, results};
+    let raw_next: Function = globals.raw_get("next")?;
+    let raw_next_for_pairs = raw_next.clone();
+    let protected_for_pairs = protected.clone();
+    let check_table = |lua: &Lua, args: &mlua::MultiValue| match args.front() {
+        Some(Value::Table(t)) => Ok(t.clone()),
+        other => {
+            let got = other.map(lua_type_name).unwrap_or("no value");
+            Err(arg_error(lua, 1, &format!("table expected, got {got}")))
+        }
+    };
+    register(lua, globals, "next", move |lua, args| {
+        let t = check_table(lua, &args)?;
+        let target = match protected.raw_get::<Value>(t.clone())? {
+            Value::Table(real) => real,
+            _ => t,
+        };
+        let key = args.get(1).cloned().unwrap_or(Value::Nil);
+        let out: mlua::MultiValue = raw_next.call((target, key))?;
+        results(out)
+    })?;
+    let next: Function = globals.raw_get("next")?;
+    let protected = protected_for_pairs;
+    // Plain tables iterate with Lua's own `next` (no call into Rust per step).
+    register(lua, globals, "pairs", move |lua, args| {
+        let t = check_table(lua, &args)?;
+        let step = if protected.raw_get::<Value>(t.clone())?.is_nil() {
+            &raw_next_for_pairs
+        } else {
+            &next
+        };
+        results([Value::Function(step.clone()), Value::Table(t), Value::Nil])
+    })
 }
 
 fn constants(lua: &Lua) -> mlua::Result<Table> {
