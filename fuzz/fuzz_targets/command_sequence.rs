@@ -2,13 +2,16 @@
 //! hashes, sets, sorted sets) with expiry on a fake clock, run by the real engine (a
 //! `Session` on an in-memory `Engine`, sans-I/O) and by the plain model in
 //! `ferrite_fuzz::model`. Every reply must match, orders Redis leaves unspecified sorted.
+//! Sorted-set scores are doubles (fractions, exponents, a subnormal, infinities) replied in
+//! `%.17g`; MULTI/EXEC/DISCARD blocks queue commands and EXEC's array is compared reply by
+//! reply.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
 use bytes::Bytes;
 use ferrite_engine::config::Config;
 use ferrite_engine::{Engine, EngineOptions, Now, Session};
-use ferrite_fuzz::frame;
+use ferrite_fuzz::frame::{self, Frame};
 use ferrite_fuzz::model::{Model, Op, normalise};
 use libfuzzer_sys::fuzz_target;
 
@@ -45,6 +48,11 @@ fuzz_target!(|data: &[u8]| {
     let mut model = Model::new(START_UNIX_MS);
 
     for (step, op) in ops.iter().enumerate() {
+        // EXEC's reply holds one reply per queued op, each normalised as that op's own.
+        let exec_ops: Option<Vec<Op>> = match op {
+            Op::Exec => model.queued().map(<[Op]>::to_vec),
+            _ => None,
+        };
         let expected = model.apply(op);
         match op {
             Op::Advance(ms) => {
@@ -68,10 +76,19 @@ fuzz_target!(|data: &[u8]| {
                 String::from_utf8_lossy(&out)
             )
         });
-        let how = op.unordered();
+        let norm = |frame: Frame| match (frame, &exec_ops) {
+            (Frame::Array(items), Some(queued)) if items.len() == queued.len() => Frame::Array(
+                items
+                    .into_iter()
+                    .zip(queued)
+                    .map(|(f, op)| normalise(f, op.unordered()))
+                    .collect(),
+            ),
+            (frame, _) => normalise(frame, op.unordered()),
+        };
         assert_eq!(
-            normalise(got, how),
-            normalise(expected, how),
+            norm(got),
+            norm(expected),
             "step {step}: {op:?}\nsequence: {:?}",
             &ops[..=step]
         );
