@@ -367,6 +367,43 @@ pub fn normalise(frame: Frame, how: Unordered) -> Frame {
             pairs.sort_by_key(|p| key(&p[0]));
             Frame::Array(pairs.concat())
         }
+        (Frame::Set(mut items), Unordered::Items) => {
+            items.sort_by_key(key);
+            Frame::Set(items)
+        }
+        (Frame::Map(mut pairs), Unordered::Pairs) => {
+            pairs.sort_by_key(|p| key(&p.0));
+            Frame::Map(pairs)
+        }
+        (frame, _) => frame,
+    }
+}
+
+/// The RESP3 form of `frame`, the RESP2 reply to `op` (Redis 7.0 after HELLO 3): nulls are
+/// `_`, HGETALL a map, SMEMBERS a set, scores doubles (`,` with the same `%.17g` text), and
+/// ZRANGE WITHSCORES an array of `[member, score]` pairs. EXEC's elements are converted by
+/// the caller, which knows the queued ops.
+pub fn to_resp3(frame: Frame, op: &Op) -> Frame {
+    let double = |f: &Frame| match f {
+        Frame::Bulk(text) => Frame::Double(text.clone()),
+        other => other.clone(),
+    };
+    match (frame, op) {
+        (Frame::NullBulk | Frame::NullArray, _) => Frame::Null,
+        (Frame::Array(items), Op::HGetAll(_)) => Frame::Map(
+            items
+                .chunks(2)
+                .map(|p| (p[0].clone(), p[1].clone()))
+                .collect(),
+        ),
+        (Frame::Array(items), Op::SMembers(_)) => Frame::Set(items),
+        (f @ Frame::Bulk(_), Op::ZScore(..) | Op::ZIncrBy(..)) => double(&f),
+        (Frame::Array(items), Op::ZRange(_, _, _, true)) => Frame::Array(
+            items
+                .chunks(2)
+                .map(|p| Frame::Array(vec![p[0].clone(), double(&p[1])]))
+                .collect(),
+        ),
         (frame, _) => frame,
     }
 }
