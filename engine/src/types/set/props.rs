@@ -89,9 +89,7 @@ impl Model {
             (false, Some(n)) => {
                 let at = self
                     .members
-                    .iter()
-                    .position(|m| canonical_int(m).expect("intset member") > n)
-                    .unwrap_or(self.members.len());
+                    .partition_point(|m| canonical_int(m).expect("intset member") < n);
                 self.members.insert(at, member);
                 if self.members.len() > INTSET_ENTRIES_MAX {
                     self.table = true;
