@@ -2,14 +2,18 @@
 //! hashes, sets, sorted sets) with expiry on a fake clock, run by the real engine (a
 //! `Session` on an in-memory `Engine`, sans-I/O) and by the plain model in
 //! `ferrite_fuzz::model`. Every reply must match, orders Redis leaves unspecified sorted.
+//! Sorted-set scores are doubles (fractions, exponents, a subnormal, infinities) replied in
+//! `%.17g`; MULTI/EXEC/DISCARD blocks queue commands and EXEC's array is compared reply by
+//! reply. Odd-length inputs run the whole sequence in RESP3 (HELLO 3), the model's RESP2
+//! replies converted to RESP3's shapes (nulls, maps, sets, doubles, score pairs).
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
 use bytes::Bytes;
 use ferrite_engine::config::Config;
 use ferrite_engine::{Engine, EngineOptions, Now, Session};
-use ferrite_fuzz::frame;
-use ferrite_fuzz::model::{Model, Op, normalise};
+use ferrite_fuzz::frame::{self, Frame};
+use ferrite_fuzz::model::{Model, Op, normalise, to_resp3};
 use libfuzzer_sys::fuzz_target;
 
 /// Longest sequence run per input.
@@ -43,9 +47,31 @@ fuzz_target!(|data: &[u8]| {
         .expect("register");
     let mut session = Session::new(&engine, handle);
     let mut model = Model::new(START_UNIX_MS);
+    // Odd-length inputs speak RESP3 (independent of what the bytes decode to).
+    let resp3 = data.len() % 2 == 1;
+    if resp3 {
+        session.execute(&engine, &[Bytes::from("HELLO"), Bytes::from("3")], now);
+        let out = session.out.buf.split();
+        assert!(out.starts_with(b"%"), "HELLO 3 replies a map");
+    }
 
     for (step, op) in ops.iter().enumerate() {
-        let expected = model.apply(op);
+        // EXEC's reply holds one reply per queued op, each normalised as that op's own.
+        let exec_ops: Option<Vec<Op>> = match op {
+            Op::Exec => model.queued().map(<[Op]>::to_vec),
+            _ => None,
+        };
+        let expected = model.apply(op).map(|f| match (f, &exec_ops) {
+            (f, _) if !resp3 => f,
+            (Frame::Array(items), Some(queued)) if items.len() == queued.len() => Frame::Array(
+                items
+                    .into_iter()
+                    .zip(queued)
+                    .map(|(f, op)| to_resp3(f, op))
+                    .collect(),
+            ),
+            (f, _) => to_resp3(f, op),
+        });
         match op {
             Op::Advance(ms) => {
                 now.unix_us += *ms as u64 * 1000;
@@ -68,10 +94,19 @@ fuzz_target!(|data: &[u8]| {
                 String::from_utf8_lossy(&out)
             )
         });
-        let how = op.unordered();
+        let norm = |frame: Frame| match (frame, &exec_ops) {
+            (Frame::Array(items), Some(queued)) if items.len() == queued.len() => Frame::Array(
+                items
+                    .into_iter()
+                    .zip(queued)
+                    .map(|(f, op)| normalise(f, op.unordered()))
+                    .collect(),
+            ),
+            (frame, _) => normalise(frame, op.unordered()),
+        };
         assert_eq!(
-            normalise(got, how),
-            normalise(expected, how),
+            norm(got),
+            norm(expected),
             "step {step}: {op:?}\nsequence: {:?}",
             &ops[..=step]
         );

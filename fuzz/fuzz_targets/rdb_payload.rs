@@ -21,7 +21,10 @@ fn check_round_trip(value: &Value) {
     let again = rdb::decode_payload(&payload, &hasher())
         .expect("our own payload decodes")
         .expect("and is not empty");
-    assert!(again == *value, "value changed on a round trip: {value:?} -> {again:?}");
+    assert!(
+        again == *value,
+        "value changed on a round trip: {value:?} -> {again:?}"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {

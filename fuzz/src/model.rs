@@ -30,8 +30,69 @@ pub const VALUES: [&str; 14] = [
     "3.5",
 ];
 
+/// Sorted-set scores and increments as typed, with their value: integers, fractions that
+/// %.17g shows with all their digits, exponents either side of %g's switch, a subnormal and
+/// the infinities (`inf + -inf` is the NaN error).
+pub const SCORES: [(&str, f64); 16] = [
+    ("0", 0.0),
+    ("1", 1.0),
+    ("-1", -1.0),
+    ("0.1", 0.1),
+    ("1.5", 1.5),
+    ("-2.5e-3", -2.5e-3),
+    ("1e300", 1e300),
+    ("inf", f64::INFINITY),
+    ("-inf", f64::NEG_INFINITY),
+    ("+inf", f64::INFINITY),
+    ("1e-320", 1e-320),
+    ("0.30000000000000004", 0.300_000_000_000_000_04),
+    ("1e17", 1e17),
+    ("123456789012345678", 123_456_789_012_345_678.0),
+    ("1e-5", 1e-5),
+    ("-0.5", -0.5),
+];
+
 #[derive(Arbitrary, Clone, Copy, Debug)]
 pub struct Key(u8);
+#[derive(Arbitrary, Clone, Copy, Debug)]
+pub struct Score(u8);
+
+impl Score {
+    pub fn text(self) -> &'static str {
+        SCORES[self.0 as usize % SCORES.len()].0
+    }
+    pub fn value(self) -> f64 {
+        SCORES[self.0 as usize % SCORES.len()].1
+    }
+}
+
+/// A double as Redis 7.0 replies it (`addReplyDouble`): `inf`/`-inf`, else C's `%.17g`:
+/// 17 significant digits, fixed notation for decimal exponents -4 to 16 and scientific
+/// (`e+NN`, at least two exponent digits) otherwise, trailing zeros dropped.
+pub fn format_double(d: f64) -> String {
+    if d.is_infinite() {
+        return if d > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    if d == 0.0 {
+        return if d.is_sign_negative() { "-0" } else { "0" }.to_string();
+    }
+    let trim = |s: &str| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let sci = format!("{d:.16e}");
+    let (mantissa, exp) = sci.split_once('e').expect("{:e} has an exponent");
+    let exp: i32 = exp.parse().expect("{:e} exponent is an integer");
+    if (-4..17).contains(&exp) {
+        trim(&format!("{d:.prec$}", prec = (16 - exp) as usize))
+    } else {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{sign}{:02}", trim(mantissa), exp.abs())
+    }
+}
 #[derive(Arbitrary, Clone, Copy, Debug)]
 pub struct Val(u8);
 
@@ -118,12 +179,16 @@ pub enum Op {
     SCard(Key),
     SIsMember(Key, Val),
     SMembers(Key),
-    ZAdd(Key, Some1<(i8, Val)>),
+    ZAdd(Key, Some1<(Score, Val)>),
     ZRem(Key, Some1<Val>),
     ZScore(Key, Val),
     ZCard(Key),
     ZRange(Key, i8, i8, bool),
-    ZIncrBy(Key, i8, Val),
+    ZIncrBy(Key, Score, Val),
+    /// MULTI: later commands queue (+QUEUED) until EXEC or DISCARD.
+    Multi,
+    Exec,
+    Discard,
     /// Moves the clock forward (milliseconds).
     Advance(u16),
     /// Runs the engine's active expiry; the model has nothing to do.
@@ -247,7 +312,7 @@ impl Op {
                 push("ZADD");
                 push(k.name());
                 for (score, m) in pairs.items() {
-                    push(&score.to_string());
+                    push(score.text());
                     push(m.text());
                 }
             }
@@ -261,7 +326,10 @@ impl Op {
                     push("WITHSCORES");
                 }
             }
-            Op::ZIncrBy(k, n, m) => ["ZINCRBY", k.name(), &n.to_string(), m.text()]
+            Op::Multi => push("MULTI"),
+            Op::Exec => push("EXEC"),
+            Op::Discard => push("DISCARD"),
+            Op::ZIncrBy(k, n, m) => ["ZINCRBY", k.name(), n.text(), m.text()]
                 .iter()
                 .for_each(|s| push(s)),
             Op::Advance(_) | Op::ActiveExpire => return None,
@@ -299,6 +367,43 @@ pub fn normalise(frame: Frame, how: Unordered) -> Frame {
             pairs.sort_by_key(|p| key(&p[0]));
             Frame::Array(pairs.concat())
         }
+        (Frame::Set(mut items), Unordered::Items) => {
+            items.sort_by_key(key);
+            Frame::Set(items)
+        }
+        (Frame::Map(mut pairs), Unordered::Pairs) => {
+            pairs.sort_by_key(|p| key(&p.0));
+            Frame::Map(pairs)
+        }
+        (frame, _) => frame,
+    }
+}
+
+/// The RESP3 form of `frame`, the RESP2 reply to `op` (Redis 7.0 after HELLO 3): nulls are
+/// `_`, HGETALL a map, SMEMBERS a set, scores doubles (`,` with the same `%.17g` text), and
+/// ZRANGE WITHSCORES an array of `[member, score]` pairs. EXEC's elements are converted by
+/// the caller, which knows the queued ops.
+pub fn to_resp3(frame: Frame, op: &Op) -> Frame {
+    let double = |f: &Frame| match f {
+        Frame::Bulk(text) => Frame::Double(text.clone()),
+        other => other.clone(),
+    };
+    match (frame, op) {
+        (Frame::NullBulk | Frame::NullArray, _) => Frame::Null,
+        (Frame::Array(items), Op::HGetAll(_)) => Frame::Map(
+            items
+                .chunks(2)
+                .map(|p| (p[0].clone(), p[1].clone()))
+                .collect(),
+        ),
+        (Frame::Array(items), Op::SMembers(_)) => Frame::Set(items),
+        (f @ Frame::Bulk(_), Op::ZScore(..) | Op::ZIncrBy(..)) => double(&f),
+        (Frame::Array(items), Op::ZRange(_, _, _, true)) => Frame::Array(
+            items
+                .chunks(2)
+                .map(|p| Frame::Array(vec![p[0].clone(), double(&p[1])]))
+                .collect(),
+        ),
         (frame, _) => frame,
     }
 }
@@ -309,8 +414,8 @@ enum Value {
     List(VecDeque<Vec<u8>>),
     Hash(BTreeMap<Vec<u8>, Vec<u8>>),
     Set(BTreeSet<Vec<u8>>),
-    /// member -> score (integers only: exact, and formatted as Redis formats them).
-    ZSet(BTreeMap<Vec<u8>, i64>),
+    /// member -> score (never NaN).
+    ZSet(BTreeMap<Vec<u8>, f64>),
 }
 
 #[derive(Clone, Debug)]
@@ -368,6 +473,8 @@ fn range(len: usize, start: i64, stop: i64) -> std::ops::Range<usize> {
 pub struct Model {
     pub now_ms: u64,
     keys: BTreeMap<Vec<u8>, Entry>,
+    /// Inside MULTI: the commands queued for EXEC.
+    queued: Option<Vec<Op>>,
 }
 
 impl Model {
@@ -375,6 +482,7 @@ impl Model {
         Model {
             now_ms,
             keys: BTreeMap::new(),
+            queued: None,
         }
     }
 
@@ -440,10 +548,38 @@ impl Model {
                 return None;
             }
             Op::ActiveExpire => return None,
-            op => match self.command(op) {
-                Ok(f) | Err(f) => f,
+            Op::Multi if self.queued.is_some() => err("ERR MULTI calls can not be nested"),
+            Op::Multi => {
+                self.queued = Some(Vec::new());
+                ok()
+            }
+            Op::Exec => match self.queued.take() {
+                None => err("ERR EXEC without MULTI"),
+                Some(ops) => Frame::Array(ops.iter().map(|op| self.reply(op)).collect()),
+            },
+            Op::Discard => match self.queued.take() {
+                None => err("ERR DISCARD without MULTI"),
+                Some(_) => ok(),
+            },
+            op => match &mut self.queued {
+                Some(queue) => {
+                    queue.push(op.clone());
+                    Frame::Simple(b"QUEUED".to_vec())
+                }
+                None => self.reply(op),
             },
         })
+    }
+
+    /// The ops queued by the current MULTI (the target normalises EXEC's replies with them).
+    pub fn queued(&self) -> Option<&[Op]> {
+        self.queued.as_deref()
+    }
+
+    fn reply(&mut self, op: &Op) -> Frame {
+        match self.command(op) {
+            Ok(f) | Err(f) => f,
+        }
     }
 
     fn command(&mut self, op: &Op) -> Result<Frame, Frame> {
@@ -775,7 +911,7 @@ impl Model {
                 let mut added = 0;
                 for (score, m) in pairs.items() {
                     added += z
-                        .insert(m.text().as_bytes().to_vec(), score as i64)
+                        .insert(m.text().as_bytes().to_vec(), score.value())
                         .is_none() as i64;
                 }
                 Frame::Int(added)
@@ -796,7 +932,7 @@ impl Model {
             Op::ZScore(k, m) => match self.typed(k.name().as_bytes(), is_zset)? {
                 Some(Value::ZSet(z)) => z
                     .get(m.text().as_bytes())
-                    .map_or(Frame::NullBulk, |s| bulk(s.to_string().as_bytes())),
+                    .map_or(Frame::NullBulk, |s| bulk(format_double(*s).as_bytes())),
                 _ => Frame::NullBulk,
             },
             Op::ZCard(k) => match self.typed(k.name().as_bytes(), is_zset)? {
@@ -805,14 +941,14 @@ impl Model {
             },
             Op::ZRange(k, a, b, with) => match self.typed(k.name().as_bytes(), is_zset)? {
                 Some(Value::ZSet(z)) => {
-                    let mut by_score: Vec<(i64, &Vec<u8>)> =
+                    let mut by_score: Vec<(f64, &Vec<u8>)> =
                         z.iter().map(|(m, s)| (*s, m)).collect();
-                    by_score.sort();
+                    by_score.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
                     let mut out = Vec::new();
                     for (score, m) in &by_score[range(by_score.len(), *a as i64, *b as i64)] {
                         out.push(bulk(m));
                         if *with {
-                            out.push(bulk(score.to_string().as_bytes()));
+                            out.push(bulk(format_double(*score).as_bytes()));
                         }
                     }
                     Frame::Array(out)
@@ -829,11 +965,17 @@ impl Model {
                 else {
                     unreachable!()
                 };
-                let score = z.entry(m.text().as_bytes().to_vec()).or_insert(0);
-                *score += *n as i64;
-                bulk(score.to_string().as_bytes())
+                let member = m.text().as_bytes();
+                let new = z.get(member).copied().unwrap_or(0.0) + n.value();
+                if new.is_nan() {
+                    return Err(err("ERR resulting score is not a number (NaN)"));
+                }
+                z.insert(member.to_vec(), new);
+                bulk(format_double(new).as_bytes())
             }
-            Op::Advance(_) | Op::ActiveExpire => unreachable!("not commands"),
+            Op::Advance(_) | Op::ActiveExpire | Op::Multi | Op::Exec | Op::Discard => {
+                unreachable!("not commands")
+            }
         })
     }
 
@@ -859,5 +1001,32 @@ impl Model {
             }
         }
         Ok(Frame::Int(new))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_double;
+
+    /// Replies of a live redis-server 7.0.15 to ZRANGE .. WITHSCORES and ZINCRBY.
+    #[test]
+    fn doubles_format_as_redis_replies_them() {
+        for (d, text) in [
+            (-2.5e-3, "-0.0025000000000000001"),
+            (1e-320, "9.9998886718268301e-321"),
+            (1e-5, "1.0000000000000001e-05"),
+            (0.0001, "0.0001"),
+            (0.1, "0.10000000000000001"),
+            (0.300_000_000_000_000_04, "0.30000000000000004"),
+            (1.5, "1.5"),
+            (1e16, "10000000000000000"),
+            (1e17, "1e+17"),
+            (123_456_789_012_345_678.0, "1.2345678901234568e+17"),
+            (1e300, "1.0000000000000001e+300"),
+            (f64::INFINITY, "inf"),
+            (0.1 + 1e-5, "0.10001"),
+        ] {
+            assert_eq!(format_double(d), text, "{d:e}");
+        }
     }
 }

@@ -24,6 +24,8 @@
 //! is cheap to ask for when nothing is due: packed TTL fields come first, table TTL fields sit
 //! in an ordered index.
 
+#[cfg(test)]
+mod props;
 mod record;
 mod table;
 

@@ -14,6 +14,8 @@
 //! chunks.
 
 mod chunk;
+#[cfg(test)]
+mod props;
 
 use std::collections::VecDeque;
 use std::fmt;

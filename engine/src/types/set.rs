@@ -12,6 +12,9 @@
 //! Members are addressed by position (`0..len`, the iteration order), which is what random
 //! picks and SSCAN use. Commands live in `crate::cmd::t_set`; this file never replies.
 
+#[cfg(test)]
+mod props;
+
 use ahash::RandomState;
 
 use super::set_table::Table;

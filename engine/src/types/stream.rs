@@ -32,6 +32,8 @@ mod chunk;
 mod group;
 mod log;
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
 
 use std::fmt;

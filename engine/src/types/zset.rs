@@ -23,6 +23,8 @@
 //! insertion order; small sets of 100 members: 8.3 bytes per member (Redis's listpack: 11.0).
 
 mod index;
+#[cfg(test)]
+mod props;
 pub mod range;
 mod run;
 #[cfg(test)]
