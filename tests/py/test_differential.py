@@ -197,8 +197,11 @@ def _normalise(step: Step, raw: bytes):
     raise AssertionError(step.mode)
 
 
-def run_sequence(port: int, steps, password: str | None = None, timeout: float = 5.0):
-    """Runs the steps on a fresh connection; returns one observation per step (+ the sentinel)."""
+def run_sequence(port: int, steps, password: str | None = None, timeout: float = 30.0):
+    """Runs the steps on a fresh connection; returns one observation per step (+ the sentinel).
+
+    The timeout only bounds a hang: a loaded CI machine running a debug build can take seconds
+    over a heavy command (PFSELFTEST), which must not read as a missing reply."""
     out = []
     conn = RespConn(port, timeout=timeout)
     closed = False
@@ -253,7 +256,7 @@ def run_sequence(port: int, steps, password: str | None = None, timeout: float =
     return out
 
 
-def compare(seq_id, steps, ferrite_port, redis_port, password=None, timeout=5.0):
+def compare(seq_id, steps, ferrite_port, redis_port, password=None, timeout=30.0):
     ours = run_sequence(ferrite_port, steps, password, timeout)
     theirs = run_sequence(redis_port, steps, password, timeout)
     if ours == theirs:
