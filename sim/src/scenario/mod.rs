@@ -5,6 +5,7 @@
 //! `ferrite-sim list` prints. To add one, write a module with a `run` function and add a row.
 
 pub mod io_conformance;
+pub mod nemesis;
 pub mod pubsub;
 pub mod single_node;
 pub mod single_node_everysec;

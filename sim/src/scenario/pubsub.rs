@@ -25,7 +25,6 @@ use crate::checker::pubsub::{self, Event, Publish, Session, payload};
 use crate::client::{Client, Reply};
 use crate::faults::Faults;
 use crate::io::{SimIo, SimStream};
-use crate::net;
 use crate::rng::Rng;
 use crate::world::{HostId, Sim, Stop};
 
@@ -317,35 +316,13 @@ async fn nemesis(
                 boot(&sim, node);
             }
             2 if plan.partitions => {
-                let victim = clients[rng.below(clients.len() as u64) as usize];
-                {
-                    let mut world = sim.world();
-                    if rng.chance(0.5) {
-                        net::block(&mut world, victim, node);
-                    } else {
-                        net::block(&mut world, node, victim);
-                    }
-                }
-                io.sleep(Duration::from_millis(rng.range(50, 1_500))).await;
-                net::heal(&mut sim.world());
+                super::nemesis::partition_a_client(&sim, &io, &mut rng, node, &clients).await;
             }
-            3 if plan.clock_jumps => {
-                let jump = rng.range(1, 120_000_000) as i64 * if rng.chance(0.5) { 1 } else { -1 };
-                sim.shift_clock(node, jump);
-            }
+            3 if plan.clock_jumps => super::nemesis::jump_clock(&sim, &mut rng, node),
             _ => {}
         }
     }
-    {
-        let mut world = sim.world();
-        net::heal(&mut world);
-        let keep_shuffle = world.faults.shuffle_tasks;
-        world.faults = Faults {
-            shuffle_tasks: keep_shuffle,
-            ..Faults::none()
-        };
-        world.record("faults-stop", b"");
-    }
+    super::nemesis::stop_faults(&sim);
     record.lock().unwrap().fault_end = Some(io.monotonic());
 }
 
