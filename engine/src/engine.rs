@@ -194,6 +194,7 @@ impl Engine {
             for part in shard.dbs.iter_mut() {
                 part.map.clear();
                 part.expires.clear();
+                part.field_ttl_keys.clear();
             }
         }
     }

@@ -133,13 +133,50 @@ pub async fn load<I: Io>(
             )));
         }
     }
+    // The base, then every log, in order. Damage that reading again may not meet (a bit
+    // flipped on the way from the disk) starts the whole load over, from an empty engine.
+    let mut attempt = 0;
+    let (base_size, logged, last) = loop {
+        attempt += 1;
+        match load_files(io, engine, config, &paths, &manifest).await {
+            Ok(loaded) => break loaded,
+            Err(Damage::Corrupt(message)) if attempt < LOAD_ATTEMPTS => {
+                warn!(%message, attempt, "reading the append-only files again");
+                engine.flush_for_reload();
+            }
+            Err(Damage::Corrupt(message)) | Err(Damage::Fatal(message)) => {
+                return Err(LoadError(message));
+            }
+        }
+    };
+    engine
+        .persist
+        .aof_base_size
+        .store(base_size, std::sync::atomic::Ordering::Relaxed);
+    match last {
+        Some(file) if !logged => Ok(Log { file, manifest }),
+        _ => startup_rewrite(io, engine, &paths, manifest)
+            .await
+            .map_err(|e| fail("can't rewrite the append-only file", e)),
+    }
+}
+
+/// Loads the base and every log of `manifest`: the base's size, whether the logs held any
+/// record, and the last log, open.
+async fn load_files<I: Io>(
+    io: &I,
+    engine: &Engine,
+    config: &Config,
+    paths: &AofPaths,
+    manifest: &Manifest,
+) -> Result<(u64, bool, Option<I::File>), Damage> {
     let mut base_size = 0;
     if let Some(base) = &manifest.base {
         let path = paths.dir.join(&base.name);
         base_size = crate::checkpoint::load_rdb(io, engine, &path)
             .await
             .map_err(|e| {
-                LoadError(format!(
+                Damage::Corrupt(format!(
                     "can't load the append-only base {}: {}",
                     path.display(),
                     e.0
@@ -155,16 +192,7 @@ pub async fn load<I: Io>(
         logged |= good_end > MAGIC.len() as u64;
         last = Some(file);
     }
-    engine
-        .persist
-        .aof_base_size
-        .store(base_size, std::sync::atomic::Ordering::Relaxed);
-    match last {
-        Some(file) if !logged => Ok(Log { file, manifest }),
-        _ => startup_rewrite(io, engine, &paths, manifest)
-            .await
-            .map_err(|e| fail("can't rewrite the append-only file", e)),
-    }
+    Ok((base_size, logged, last))
 }
 
 /// Writes what was loaded as a new base with a new, empty incremental log (see [`load`]).
@@ -215,7 +243,7 @@ async fn replay_file<I: Io>(
     config: &Config,
     path: &Path,
     is_last: bool,
-) -> Result<(I::File, u64), LoadError> {
+) -> Result<(I::File, u64), Damage> {
     // Never created here: the manifest is written only after the log it names is durable, so
     // a missing log means the manifest was misread (a bit flipped on the way from the disk) or
     // damaged. Starting with an empty dataset would silently drop every write (the simulator's
@@ -237,51 +265,37 @@ async fn replay_file<I: Io>(
             ))
         }
     })?;
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match read_and_replay(engine, &file, path).await {
-            Ok((mut good_end, size, mut records)) => {
-                if good_end < size {
-                    // A bad checksum on the last record may be a bit flipped on the way from
-                    // the disk rather than a torn write: read the tail again before dropping
-                    // what may be an acknowledged write.
-                    if let Some((end, extra)) = reread_tail(engine, &file, good_end, size).await? {
-                        good_end = end;
-                        records += extra;
-                    }
-                }
-                if good_end < size {
-                    // Only the last log can end in a torn write: the others were complete
-                    // and fsynced before a rewrite started the next one.
-                    if !config.aof_load_truncated || !is_last {
-                        return Err(LoadError(format!(
-                            "Unexpected end of file reading the append only file {} at offset {good_end}: \
-                             set aof-load-truncated yes to load it anyway",
-                            path.display()
-                        )));
-                    }
-                    warn!(path = %path.display(), offset = good_end, dropped = size - good_end, "the append-only file ends in a torn record: truncating it");
-                    file.set_len(good_end).await.map_err(|e| {
-                        LoadError(format!("can't truncate the append-only file: {e}"))
-                    })?;
-                    file.sync()
-                        .await
-                        .map_err(|e| LoadError(format!("can't fsync the append-only file: {e}")))?;
-                }
-                info!(path = %path.display(), records, bytes = good_end, "append-only file loaded");
-                return Ok((file, good_end));
-            }
-            Err(Damage::Corrupt(message)) if attempt < LOAD_ATTEMPTS => {
-                warn!(%message, attempt, "reading the append-only file again");
-                // Replay was into an engine that has to start over: clear it.
-                engine.flush_for_reload();
-            }
-            Err(Damage::Corrupt(message)) | Err(Damage::Fatal(message)) => {
-                return Err(LoadError(message));
-            }
+    // Damage read here makes the whole load (base and every log) start over: see `load`.
+    let (mut good_end, size, mut records) = read_and_replay(engine, &file, path).await?;
+    if good_end < size {
+        // A bad checksum on the last record may be a bit flipped on the way from
+        // the disk rather than a torn write: read the tail again before dropping
+        // what may be an acknowledged write.
+        if let Some((end, extra)) = reread_tail(engine, &file, good_end, size).await? {
+            good_end = end;
+            records += extra;
         }
     }
+    if good_end < size {
+        // Only the last log can end in a torn write: the others were complete
+        // and fsynced before a rewrite started the next one.
+        if !config.aof_load_truncated || !is_last {
+            return Err(Damage::Fatal(format!(
+                "Unexpected end of file reading the append only file {} at offset {good_end}: \
+                 set aof-load-truncated yes to load it anyway",
+                path.display()
+            )));
+        }
+        warn!(path = %path.display(), offset = good_end, dropped = size - good_end, "the append-only file ends in a torn record: truncating it");
+        file.set_len(good_end)
+            .await
+            .map_err(|e| LoadError(format!("can't truncate the append-only file: {e}")))?;
+        file.sync()
+            .await
+            .map_err(|e| LoadError(format!("can't fsync the append-only file: {e}")))?;
+    }
+    info!(path = %path.display(), records, bytes = good_end, "append-only file loaded");
+    Ok((file, good_end))
 }
 
 /// Reads `[from, size)` again up to `LOAD_ATTEMPTS - 1` times; if it then holds only whole,
@@ -309,9 +323,16 @@ async fn reread_tail<F: File>(
     Ok(None)
 }
 
-enum Damage {
+pub(crate) enum Damage {
+    /// Reading again may succeed (a bit flipped on the way from the disk).
     Corrupt(String),
     Fatal(String),
+}
+
+impl From<LoadError> for Damage {
+    fn from(e: LoadError) -> Damage {
+        Damage::Fatal(e.0)
+    }
 }
 
 /// Streams the file through the record reader and replays each record. Returns the end of the

@@ -40,6 +40,12 @@ pub async fn serve<I: Io>(
             return;
         }
     };
+    if engine.shutdown_requested().is_some() {
+        // Accepted just as the node stops (or as a start fails): serve nothing.
+        engine.unregister_client(handle.id);
+        let _ = stream.shutdown().await;
+        return;
+    }
     debug!(id = handle.id, %peer, "client connected");
     let mut session = Session::new(&engine, handle.clone());
     session.offload_scripts = true;

@@ -96,11 +96,13 @@ impl<I: Io> Node<I> {
                 .map(|()| None)
                 .map_err(|e| aof::LoadError(e.0))
         };
-        engine.persist.loading.store(false, Ordering::Release);
         let aof_log = match loaded {
             Ok(log) => log,
             Err(e) => {
-                // Stop the accept loops and whoever connected meanwhile.
+                // Stop the accept loops and whoever connected meanwhile. The engine stays
+                // "loading" (a connection still being set up can only get -LOADING) and
+                // connections check for shutdown when they start: a failed start must never
+                // serve the half-loaded data.
                 engine.request_shutdown(ShutdownMode::NoSave);
                 for client in engine.clients() {
                     client.kill();
@@ -108,6 +110,7 @@ impl<I: Io> Node<I> {
                 return Err(io::Error::other(e.0));
             }
         };
+        engine.persist.loading.store(false, Ordering::Release);
         Ok(Node {
             io,
             engine,
