@@ -60,7 +60,9 @@ for name in ferrite redis; do
   load=$!
   sleep 0.2
   t0=$(now); redis-cli -p "$port" bgsave >/dev/null
-  while [ "$(info "$port" rdb_saves)" = "$before" ]; do sleep 0.05; done
+  # Started (Redis counts a save when it forks, Ferrite when it ends), then finished.
+  while [ "$(info "$port" rdb_saves)" = "$before" ]; do sleep 0.02; done
+  while [ "$(info "$port" rdb_bgsave_in_progress)" != 0 ]; do sleep 0.02; done
   t1=$(now)
   wait $load || true
   cow=$(info "$port" rdb_last_cow_size)
