@@ -297,6 +297,14 @@ fn yes_no(value: bool) -> String {
     if value { "yes" } else { "no" }.into()
 }
 
+fn format_save_rules(rules: &[(u64, u64)]) -> String {
+    rules
+        .iter()
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `save "<seconds> <changes> ..."`; an empty value removes every rule.
 fn parse_save_rules(value: &str) -> Result<Vec<(u64, u64)>, SetError> {
     let words: Vec<&str> = value.split_whitespace().collect();
@@ -636,13 +644,7 @@ static PARAMS: &[Param] = &[
     Param {
         name: "save",
         mutable: true,
-        get: |c| {
-            c.save
-                .iter()
-                .map(|(s, n)| format!("{s} {n}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        },
+        get: |c| format_save_rules(&c.save),
         set: |c, v| {
             c.save = parse_save_rules(v)?;
             Ok(())
@@ -898,27 +900,16 @@ impl Config {
                 .map(|w| String::from_utf8_lossy(w).into_owned())
                 .collect::<Vec<_>>()
                 .join(" ");
-            let accumulated;
-            let value = if name == "save" {
-                let rules = save_rules.get_or_insert_with(Vec::new);
-                if let Ok(more) = parse_save_rules(&value) {
+            let value = match (name.as_str(), parse_save_rules(&value)) {
+                ("save", Ok(more)) => {
+                    let rules = save_rules.get_or_insert_with(Vec::new);
                     if more.is_empty() {
                         rules.clear();
                     }
                     rules.extend(more);
+                    format_save_rules(rules)
                 }
-                accumulated = if value.trim().is_empty() || parse_save_rules(&value).is_err() {
-                    value
-                } else {
-                    rules
-                        .iter()
-                        .map(|(s, n)| format!("{s} {n}"))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                };
-                accumulated
-            } else {
-                value
+                _ => value,
             };
             self.set_many(&[(&name, &value)], false).map_err(|e| {
                 let reason = match e {

@@ -896,7 +896,7 @@ impl Session {
         // Function library changes (FUNCTION LOAD, DELETE, FLUSH, RESTORE) hold every shard,
         // so a snapshot starting sees the libraries and the log position together (see
         // `Engine::begin_snapshot`).
-        let locked = if command.spec.group == "scripting" && command.has(flag::WRITE) {
+        let locked = if command.has(flag::WRITE) && command.spec.group == "scripting" {
             engine.keyspace.lock_all()
         } else {
             engine.keyspace.lock(shards)

@@ -14,7 +14,6 @@
 //!    loads the old set; after it, the new.
 
 use std::io;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -186,12 +185,6 @@ pub async fn install<I: Io>(
     remove_obsolete(io, paths, current, &new).await;
     info!(manifest = %new.render().trim(), "append-only file rewritten");
     Ok(new)
-}
-
-/// Whether `file` at `path` exists (for startup checks).
-#[allow(dead_code)]
-pub async fn exists<I: Io>(io: &I, path: &Path) -> bool {
-    io.open(path, OpenOptions::READ).await.is_ok()
 }
 
 /// Sizes for INFO and the automatic rewrite.
